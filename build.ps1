@@ -1,0 +1,132 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates TwatCache.
+.DESCRIPTION
+    Tasks:
+      Build  dotnet build (Release), then lay out an importable module at out/TwatCache/.
+      Test   Build, run the xunit tests and the Pester tests against out/TwatCache/TwatCache.psd1,
+             print "Tests: N passed, M failed" and exit non-zero on any failure.
+      Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
+      Clean  Remove out/ and the bin/obj folders.
+    Works from any current directory; any failing step stops the script with a non-zero exit code.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    # Run only Pester files whose name matches (e.g. InvokeCached); xunit always runs in full.
+    [string] $PesterFilter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleDir = Join-Path $Out 'TwatCache'
+$ResultsDir = Join-Path $Out 'test-results'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    Write-Host "==> $What" -ForegroundColor Cyan
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+function Get-PwshPath {
+    # Under 'dotnet pwsh' the process is the dotnet host; the pwsh apphost sits beside the engine.
+    $candidates = @((Join-Path $PSHOME 'pwsh'), (Join-Path $PSHOME 'pwsh.exe'))
+    foreach ($c in $candidates) { if (Test-Path $c) { return $c } }
+    throw "No pwsh executable found in $PSHOME."
+}
+
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    return Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+function Invoke-Build {
+    Invoke-Native 'dotnet build (Release)' { dotnet build (Join-Path $Root 'TwatCache.sln') -c Release --nologo -v minimal }
+    $bin = Join-Path $Root 'src/TwatCache.PowerShell/bin/Release/netstandard2.0'
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
+    # PowerShell itself provides System.Management.Automation; never ship the reference assembly.
+    Get-ChildItem $bin -Filter *.dll | Where-Object Name -ne 'System.Management.Automation.dll' |
+        Copy-Item -Destination $ModuleDir
+    Copy-Item (Join-Path $Root 'TwatCache.psd1') $ModuleDir
+    foreach ($extra in 'TwatCache.Format.ps1xml', 'en-US') {
+        $p = Join-Path $Root "src/TwatCache.PowerShell/$extra"
+        if (Test-Path $p) { Copy-Item $p $ModuleDir -Recurse }
+    }
+    Write-Host "Module laid out at $ModuleDir" -ForegroundColor Green
+}
+
+function Read-TrxCounts([string] $Path) {
+    [xml] $trx = Get-Content $Path -Raw
+    $c = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+
+    Write-Host '==> xunit (tests/TwatCache.Core.Tests)' -ForegroundColor Cyan
+    dotnet test (Join-Path $Root 'tests/TwatCache.Core.Tests') -c Release --nologo --no-build `
+        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=normal' --results-directory $ResultsDir
+    $xunitExit = $LASTEXITCODE
+    $trxPath = Join-Path $ResultsDir 'core.trx'
+    if (-not (Test-Path $trxPath)) { throw "xunit wrote no results (exit code $xunitExit)." }
+    $xunit = Read-TrxCounts $trxPath
+
+    Invoke-Native 'restore Pester 5.7.1 from NuGet' { dotnet restore (Join-Path $Root 'build/tools.csproj') --nologo -v quiet }
+    $pester = Join-Path (Get-NuGetPackagesFolder) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester not found at $pester after restore." }
+
+    Write-Host '==> Pester (tests/pester) against the built module' -ForegroundColor Cyan
+    $summary = Join-Path $ResultsDir 'pester.json'
+    $runner = Join-Path $Root 'tests/pester/Run-Pester.ps1'
+    & (Get-PwshPath) -NoProfile -NonInteractive -File $runner -PesterPath $pester `
+        -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -SummaryPath $summary -Filter $PesterFilter
+    if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit code $LASTEXITCODE)." }
+    $p = Get-Content $summary -Raw | ConvertFrom-Json
+
+    $passed = $xunit.Passed + $p.Passed
+    $failed = $xunit.Failed + $p.Failed
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed++ }  # a crashed test host counts as a failure
+    Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $p.Passed, $p.Failed)
+    Write-Output "Tests: $passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $demoRoot = Join-Path ([IO.Path]::GetTempPath()) ("twatcache-demo-" + [guid]::NewGuid().ToString('N'))
+    try {
+        $env:TWATCACHE_ROOT = $demoRoot
+        & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'examples/demo.ps1') -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1')
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
+    }
+    finally {
+        Remove-Item Env:TWATCACHE_ROOT -ErrorAction SilentlyContinue
+        if (Test-Path $demoRoot) { Remove-Item $demoRoot -Recurse -Force }
+    }
+}
+
+function Invoke-Clean {
+    foreach ($p in @($Out) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
+        if (Test-Path $p) { Remove-Item $p -Recurse -Force; Write-Host "removed $p" }
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test'  { Invoke-Test }
+    'Demo'  { Invoke-Demo }
+    'Clean' { Invoke-Clean }
+}

@@ -1,0 +1,48 @@
+using System;
+using TwatCache.Serialization;
+
+namespace TwatCache
+{
+    /// <summary>Settings of one <see cref="CacheContext"/>.</summary>
+    public sealed class CacheOptions
+    {
+        /// <summary>Context name: letters, digits, '-', '_' and '.'; it names the store and namespaces keys.</summary>
+        public string Name { get; set; } = "default";
+
+        /// <summary>The engine; Auto is Memory in front of LiteDb.</summary>
+        public CacheEngineKind Engine { get; set; } = CacheEngineKind.Auto;
+
+        /// <summary>Cache root directory; null uses <c>$TWATCACHE_ROOT</c> or the platform cache directory.</summary>
+        public string? Root { get; set; }
+
+        /// <summary>Lifetime of entries written without their own TTL; null keeps them until cleared.</summary>
+        public TimeSpan? DefaultTtl { get; set; }
+
+        /// <summary>When set, entries written without their own TTL expire after this long without a read.</summary>
+        public TimeSpan? SlidingTtl { get; set; }
+
+        /// <summary>Most entries the context keeps; null for no limit.</summary>
+        public long? MaxEntries { get; set; }
+
+        /// <summary>Most payload bytes the context keeps; null for no limit.</summary>
+        public long? MaxBytes { get; set; }
+
+        /// <summary>Which entries go first when over a limit.</summary>
+        public EvictionPolicy Policy { get; set; } = EvictionPolicy.Lru;
+
+        /// <summary>Serializer for persistent engines; null uses <see cref="JsonCacheSerializer"/>.</summary>
+        public ICacheSerializer? Serializer { get; set; }
+
+        /// <summary>Connection string for the Redis engine.</summary>
+        public string? ConnectionString { get; set; }
+
+        /// <summary>Delete the context's storage when it is disposed.</summary>
+        public bool Temporary { get; set; }
+
+        /// <summary>Clock used for expiry decisions; null uses the system clock. Tests set it.</summary>
+        public Func<DateTimeOffset>? Clock { get; set; }
+
+        /// <summary>A shallow copy, so a context never sees later changes to the caller's object.</summary>
+        public CacheOptions Clone() => (CacheOptions)MemberwiseClone();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Threading;
+
+namespace TwatCache.Diagnostics
+{
+    /// <summary>Thread-safe hit/miss/write/eviction counters of one context.</summary>
+    public sealed class CacheCounters
+    {
+        private long _hits, _misses, _writes, _evictions;
+
+        /// <summary>Reads answered from the cache.</summary>
+        public long Hits => Interlocked.Read(ref _hits);
+
+        /// <summary>Reads that found nothing usable.</summary>
+        public long Misses => Interlocked.Read(ref _misses);
+
+        /// <summary>Entries written.</summary>
+        public long Writes => Interlocked.Read(ref _writes);
+
+        /// <summary>Entries removed to respect limits.</summary>
+        public long Evictions => Interlocked.Read(ref _evictions);
+
+        /// <summary>Counts a hit.</summary>
+        public void Hit() => Interlocked.Increment(ref _hits);
+
+        /// <summary>Counts a miss.</summary>
+        public void Miss() => Interlocked.Increment(ref _misses);
+
+        /// <summary>Takes back a miss that was only a re-check (single flight), so stats stay exact.</summary>
+        public void UndoMiss() => Interlocked.Decrement(ref _misses);
+
+        /// <summary>Counts a write.</summary>
+        public void Write() => Interlocked.Increment(ref _writes);
+
+        /// <summary>Counts evictions.</summary>
+        public void Evicted(long count) => Interlocked.Add(ref _evictions, count);
+
+        /// <summary>Sets every counter back to zero.</summary>
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _hits, 0);
+            Interlocked.Exchange(ref _misses, 0);
+            Interlocked.Exchange(ref _writes, 0);
+            Interlocked.Exchange(ref _evictions, 0);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+
+namespace TwatCache.Engines
+{
+    /// <summary>
+    /// A store of <see cref="CacheEntry"/> by hashed key. Engines never call back into callers and never
+    /// return an entry that has expired. Implementations are thread-safe.
+    /// </summary>
+    public interface ICacheEngine : IDisposable
+    {
+        /// <summary>Engine name shown in stats (Memory, LiteDb, File, Redis).</summary>
+        string Name { get; }
+
+        /// <summary>True when the engine keeps live objects (<see cref="CacheEntry.Value"/>); false when it needs <see cref="CacheEntry.Payload"/>.</summary>
+        bool StoresObjects { get; }
+
+        /// <summary>Where the data lives (a file or directory), or null for process memory.</summary>
+        string? Location { get; }
+
+        /// <summary>Returns the live entry for <paramref name="key"/> and records the read, or null on a miss or expiry.</summary>
+        CacheEntry? Get(string key, DateTimeOffset now);
+
+        /// <summary>Writes or overwrites an entry.</summary>
+        void Set(CacheEntry entry);
+
+        /// <summary>Removes one entry; true when it existed.</summary>
+        bool Remove(string key);
+
+        /// <summary>Removes every entry; returns how many went.</summary>
+        int Clear();
+
+        /// <summary>Removes entries that expired before <paramref name="now"/>; returns how many went.</summary>
+        int RemoveExpired(DateTimeOffset now);
+
+        /// <summary>Metadata of every entry (no values or payloads).</summary>
+        IReadOnlyList<CacheEntry> List();
+
+        /// <summary>Entry count and byte size as the store sees them.</summary>
+        StoreSummary Summarize();
+    }
+}

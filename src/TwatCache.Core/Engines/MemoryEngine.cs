@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace TwatCache.Engines
+{
+    /// <summary>
+    /// Per-process engine on Microsoft.Extensions.Caching.Memory. Keeps live objects, so a hit costs a
+    /// dictionary lookup and no deserialization. Also serves as the L1 layer in front of persistent engines.
+    /// </summary>
+    public sealed class MemoryEngine : ICacheEngine
+    {
+        private readonly MemoryCache _cache;
+
+        /// <summary>Creates an empty memory engine; <paramref name="maxEntries"/> caps the entry count when set.</summary>
+        public MemoryEngine(long? maxEntries = null)
+        {
+            var options = new MemoryCacheOptions();
+            if (maxEntries.HasValue) options.SizeLimit = maxEntries.Value;
+            _cache = new MemoryCache(options);
+        }
+
+        /// <inheritdoc />
+        public string Name => "Memory";
+
+        /// <inheritdoc />
+        public bool StoresObjects => true;
+
+        /// <inheritdoc />
+        public string? Location => null;
+
+        /// <inheritdoc />
+        public CacheEntry? Get(string key, DateTimeOffset now)
+        {
+            if (!_cache.TryGetValue(key, out var raw) || raw is not CacheEntry entry) return null;
+            if (entry.IsExpiredAt(now))
+            {
+                _cache.Remove(key);
+                return null;
+            }
+            entry.Touch(now);
+            return entry;
+        }
+
+        /// <inheritdoc />
+        public void Set(CacheEntry entry)
+        {
+            var options = new MemoryCacheEntryOptions { Size = 1 };
+            if (entry.Sliding.HasValue) options.SlidingExpiration = entry.Sliding;
+            else if (entry.Expires.HasValue) options.AbsoluteExpiration = entry.Expires;
+            _cache.Set(entry.Key, entry, options);
+        }
+
+        /// <inheritdoc />
+        public bool Remove(string key)
+        {
+            bool existed = _cache.TryGetValue(key, out _);
+            _cache.Remove(key);
+            return existed;
+        }
+
+        /// <inheritdoc />
+        public int Clear()
+        {
+            int count = _cache.Count;
+            _cache.Clear();
+            return count;
+        }
+
+        /// <inheritdoc />
+        public int RemoveExpired(DateTimeOffset now)
+        {
+            int removed = 0;
+            foreach (var entry in Snapshot())
+            {
+                if (entry.IsExpiredAt(now) && Remove(entry.Key)) removed++;
+            }
+            return removed;
+        }
+
+        /// <inheritdoc />
+        public IReadOnlyList<CacheEntry> List()
+        {
+            var list = new List<CacheEntry>();
+            foreach (var entry in Snapshot()) list.Add(entry.MetadataOnly());
+            return list;
+        }
+
+        /// <inheritdoc />
+        public StoreSummary Summarize()
+        {
+            long count = 0, bytes = 0;
+            foreach (var entry in Snapshot())
+            {
+                count++;
+                bytes += entry.SizeBytes;
+            }
+            return new StoreSummary(count, bytes, 0);
+        }
+
+        private IEnumerable<CacheEntry> Snapshot()
+        {
+            foreach (var key in _cache.Keys)
+            {
+                if (_cache.TryGetValue(key, out var raw) && raw is CacheEntry entry) yield return entry;
+            }
+        }
+
+        /// <inheritdoc />
+        public void Dispose() => _cache.Dispose();
+    }
+}

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using TwatCache.PowerShell.Serialization;
+using TwatCache.Storage;
+
+namespace TwatCache.PowerShell.Contexts
+{
+    /// <summary>
+    /// The process-wide set of open contexts: the default ones (one per engine and cache root, created on
+    /// first use from the environment), the named ones from New-CacheContext, and the ambient stack of
+    /// each runspace (New-CacheContext -ScriptBlock). All are disposed on Remove-Module and at exit.
+    /// </summary>
+    public static class ContextRegistry
+    {
+        /// <summary>Name of the default context.</summary>
+        public const string DefaultName = "default";
+
+        private static readonly object Gate = new object();
+        private static readonly Dictionary<string, CacheContext> Defaults = new Dictionary<string, CacheContext>(StringComparer.Ordinal);
+        private static readonly List<CacheContext> Named = new List<CacheContext>();
+        private static readonly HashSet<CacheContext> Warned = new HashSet<CacheContext>();
+        private static readonly ConditionalWeakTable<Runspace, Stack<CacheContext>> Ambient = new ConditionalWeakTable<Runspace, Stack<CacheContext>>();
+
+        /// <summary>The engine that <c>$env:TWATCACHE_ENGINE</c> selects, or Auto.</summary>
+        public static CacheEngineKind DefaultEngine()
+        {
+            var text = Environment.GetEnvironmentVariable("TWATCACHE_ENGINE");
+            if (string.IsNullOrWhiteSpace(text)) return CacheEngineKind.Auto;
+            if (Enum.TryParse<CacheEngineKind>(text!.Trim(), true, out var kind) && Enum.IsDefined(typeof(CacheEngineKind), kind)) return kind;
+            throw new CacheConfigurationException($"TWATCACHE_ENGINE='{text}' is not an engine. Use one of: {string.Join(", ", Enum.GetNames(typeof(CacheEngineKind)))}.");
+        }
+
+        /// <summary>The default context for an engine under the current root (<c>$env:TWATCACHE_ROOT</c> is read each time).</summary>
+        public static CacheContext GetDefault(CacheEngineKind? engine = null)
+        {
+            var kind = engine ?? DefaultEngine();
+            var root = CacheRoot.Resolve();
+            var id = kind + "|" + root;
+            lock (Gate)
+            {
+                if (Defaults.TryGetValue(id, out var existing) && !existing.IsDisposed) return existing;
+                var ctx = CacheContext.Create(new CacheOptions
+                {
+                    Name = DefaultName,
+                    Engine = kind,
+                    Root = root,
+                    Serializer = new CliXmlSerializer(),
+                });
+                Defaults[id] = ctx;
+                return ctx;
+            }
+        }
+
+        /// <summary>The innermost ambient context of the current runspace, or null.</summary>
+        public static CacheContext? CurrentAmbient()
+        {
+            var rs = Runspace.DefaultRunspace;
+            if (rs == null || !Ambient.TryGetValue(rs, out var stack)) return null;
+            lock (stack) return stack.Count > 0 ? stack.Peek() : null;
+        }
+
+        /// <summary>Makes <paramref name="ctx"/> the ambient default of the current runspace until <see cref="PopAmbient"/>.</summary>
+        public static void PushAmbient(CacheContext ctx)
+        {
+            var rs = Runspace.DefaultRunspace ?? throw new InvalidOperationException("No runspace on this thread.");
+            var stack = Ambient.GetValue(rs, _ => new Stack<CacheContext>());
+            lock (stack) stack.Push(ctx);
+        }
+
+        /// <summary>Removes <paramref name="ctx"/> from the ambient stack of the current runspace.</summary>
+        public static void PopAmbient(CacheContext ctx)
+        {
+            var rs = Runspace.DefaultRunspace;
+            if (rs == null || !Ambient.TryGetValue(rs, out var stack)) return;
+            lock (stack)
+            {
+                if (stack.Count > 0 && ReferenceEquals(stack.Peek(), ctx)) stack.Pop();
+            }
+        }
+
+        /// <summary>Keeps a named context open until it is disposed or the module is removed.</summary>
+        public static void Register(CacheContext ctx)
+        {
+            lock (Gate)
+            {
+                Named.RemoveAll(c => c.IsDisposed);
+                if (Named.Any(c => string.Equals(c.Name, ctx.Name, StringComparison.OrdinalIgnoreCase)))
+                    throw new CacheConfigurationException($"A context named '{ctx.Name}' is already open. Dispose it first, or choose another name.");
+                Named.Add(ctx);
+            }
+        }
+
+        /// <summary>Forgets a named context (it is disposed by its owner).</summary>
+        public static void Unregister(CacheContext ctx)
+        {
+            lock (Gate) Named.Remove(ctx);
+        }
+
+        /// <summary>An open context by name: named contexts first, then the default.</summary>
+        public static CacheContext? Find(string name)
+        {
+            lock (Gate)
+            {
+                var named = Named.FirstOrDefault(c => !c.IsDisposed && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+                if (named != null) return named;
+            }
+            return string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase) ? GetDefault() : null;
+        }
+
+        /// <summary>Every open context (defaults and named).</summary>
+        public static IReadOnlyList<CacheContext> All()
+        {
+            lock (Gate)
+            {
+                return Defaults.Values.Concat(Named).Where(c => !c.IsDisposed).ToList();
+            }
+        }
+
+        /// <summary>True the first time it is asked for a context, so each context warns once.</summary>
+        public static bool ShouldWarn(CacheContext ctx)
+        {
+            lock (Gate) return Warned.Add(ctx);
+        }
+
+        /// <summary>Disposes every open context (module removal, process exit).</summary>
+        public static void DisposeAll()
+        {
+            List<CacheContext> all;
+            lock (Gate)
+            {
+                all = Defaults.Values.Concat(Named).ToList();
+                Defaults.Clear();
+                Named.Clear();
+                Warned.Clear();
+            }
+            foreach (var ctx in all)
+            {
+                try { ctx.Dispose(); }
+                catch (Exception) { /* best effort at shutdown */ }
+            }
+        }
+    }
+}

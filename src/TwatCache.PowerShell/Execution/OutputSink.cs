@@ -1,0 +1,67 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace TwatCache.PowerShell.Execution
+{
+    /// <summary>
+    /// Receives what a running block writes (output and error streams merged) and forwards it live to the
+    /// calling cmdlet: output objects are written and kept for storing, error records are re-written as
+    /// errors and counted. Called from the runner script on the pipeline thread.
+    /// </summary>
+    public sealed class OutputSink
+    {
+        private readonly Cmdlet _cmdlet;
+        private readonly bool _keep;
+        private readonly HashSet<ErrorRecord> _seenErrors = new HashSet<ErrorRecord>(ReferenceComparer.Instance);
+
+        /// <summary>Creates a sink that writes through <paramref name="cmdlet"/>; <paramref name="keep"/> keeps the outputs.</summary>
+        public OutputSink(Cmdlet cmdlet, bool keep)
+        {
+            _cmdlet = cmdlet;
+            _keep = keep;
+        }
+
+        /// <summary>The output objects in order.</summary>
+        public List<object> Outputs { get; } = new List<object>();
+
+        /// <summary>Number of non-terminating errors the block wrote.</summary>
+        public int ErrorCount { get; private set; }
+
+        /// <summary>
+        /// Takes one merged item. It is an error when it is an ErrorRecord that the block's error variable
+        /// holds and that has not been seen yet; an ErrorRecord the block outputs as data stays output.
+        /// </summary>
+        public void Receive(object? item, IList? errorVariable)
+        {
+            if (item == null) return;
+            var bare = item is PSObject pso ? pso.BaseObject : item;
+            if (bare is ErrorRecord record && errorVariable != null && Contains(errorVariable, record) && _seenErrors.Add(record))
+            {
+                ErrorCount++;
+                _cmdlet.WriteError(record);
+                return;
+            }
+            if (_keep) Outputs.Add(item);
+            _cmdlet.WriteObject(item);
+        }
+
+        private static bool Contains(IList list, ErrorRecord record)
+        {
+            for (int i = list.Count - 1; i >= 0; i--)
+            {
+                var e = list[i] is PSObject p ? p.BaseObject : list[i];
+                if (ReferenceEquals(e, record)) return true;
+            }
+            return false;
+        }
+
+        private sealed class ReferenceComparer : IEqualityComparer<ErrorRecord>
+        {
+            public static readonly ReferenceComparer Instance = new ReferenceComparer();
+            public bool Equals(ErrorRecord? x, ErrorRecord? y) => ReferenceEquals(x, y);
+            public int GetHashCode(ErrorRecord obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}

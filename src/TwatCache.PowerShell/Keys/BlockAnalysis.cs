@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Runtime.CompilerServices;
+using System.Text;
+using TwatCache.Keys;
+
+namespace TwatCache.PowerShell.Keys
+{
+    /// <summary>
+    /// What a script block contributes to its key, computed once per ScriptBlock instance: a fingerprint
+    /// of its text, a label (its first line), and its free variables — the variables it reads from outside.
+    /// </summary>
+    public sealed class BlockAnalysis
+    {
+        private static readonly ConditionalWeakTable<ScriptBlock, BlockAnalysis> Cache = new ConditionalWeakTable<ScriptBlock, BlockAnalysis>();
+
+        // Variables PowerShell sets itself, or that describe the engine rather than data.
+        private static readonly HashSet<string> Automatic = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "_", "PSItem", "args", "input", "this", "true", "false", "null", "PSCmdlet", "MyInvocation",
+            "PSBoundParameters", "ExecutionContext", "Host", "foreach", "switch", "Matches", "Error", "StackTrace",
+            "Event", "EventArgs", "EventSubscriber", "Sender", "PSDebugContext", "LASTEXITCODE", "?", "^", "$",
+            "NestedPromptLevel", "PSSenderInfo", "ErrorActionPreference", "WarningPreference", "VerbosePreference",
+            "DebugPreference", "InformationPreference", "ProgressPreference", "ConfirmPreference", "WhatIfPreference",
+            "PSDefaultParameterValues", "FormatEnumerationLimit", "MaximumHistoryCount", "PSStyle",
+        };
+
+        private BlockAnalysis(ScriptBlock block)
+        {
+            var text = block.Ast.Extent.Text;
+            Fingerprint = KeyHasher.Fingerprint(Encoding.UTF8.GetBytes(text));
+            Label = FirstLine(text);
+            FreeVariables = FindFreeVariables(block.Ast);
+        }
+
+        /// <summary>The analysis of <paramref name="block"/>, computed on first use.</summary>
+        public static BlockAnalysis Of(ScriptBlock block) => Cache.GetValue(block, b => new BlockAnalysis(b));
+
+        /// <summary>XxHash128 of the block's text.</summary>
+        public byte[] Fingerprint { get; }
+
+        /// <summary>First non-empty line of the block, for listings.</summary>
+        public string Label { get; }
+
+        /// <summary>Variables read from outside the block, as written (scope or drive qualifier kept, <c>using:</c> dropped).</summary>
+        public IReadOnlyList<string> FreeVariables { get; }
+
+        /// <summary>
+        /// A variable is local when its first appearance in the text is a plain assignment target whose
+        /// right side does not read it, a foreach variable, or a parameter. Every other read variable is
+        /// free. When unsure the variable counts as free: an extra key part costs a miss, never a wrong hit.
+        /// </summary>
+        private static IReadOnlyList<string> FindFreeVariables(Ast root)
+        {
+            var locals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var p in root.FindAll(a => a is ParameterAst, true).Cast<ParameterAst>())
+                locals.Add(NameOf(p.Name));
+
+            var firstSeen = new Dictionary<string, VariableExpressionAst>(StringComparer.OrdinalIgnoreCase);
+            var order = new List<string>();
+            foreach (var v in root.FindAll(a => a is VariableExpressionAst, true).Cast<VariableExpressionAst>().OrderBy(v => v.Extent.StartOffset))
+            {
+                var name = NameOf(v);
+                if (name.Length == 0 || Automatic.Contains(name) || locals.Contains(name)) continue;
+                if (!firstSeen.ContainsKey(name))
+                {
+                    firstSeen[name] = v;
+                    order.Add(name);
+                }
+            }
+            var free = new List<string>();
+            foreach (var name in order)
+            {
+                if (!IsLocalDefinition(firstSeen[name], name)) free.Add(name);
+            }
+            return free;
+        }
+
+        private static bool IsLocalDefinition(VariableExpressionAst v, string name)
+        {
+            if (v.Parent is ForEachStatementAst fe && fe.Variable == v) return true;
+            var target = v.Parent is ConvertExpressionAst conv && conv.Child == v ? conv : (Ast)v;
+            if (target.Parent is AssignmentStatementAst assign && assign.Left == target && assign.Operator == TokenKind.Equals)
+            {
+                bool readsItself = assign.Right.FindAll(a => a is VariableExpressionAst rv && string.Equals(NameOf(rv), name, StringComparison.OrdinalIgnoreCase), true).Any();
+                return !readsItself;
+            }
+            return false;
+        }
+
+        private static string NameOf(VariableExpressionAst v) => NameOf(v.VariablePath);
+
+        private static string NameOf(VariablePath path)
+        {
+            var text = path.UserPath;
+            return text.StartsWith("using:", StringComparison.OrdinalIgnoreCase) ? text.Substring(6) : text;
+        }
+
+        private static string FirstLine(string text)
+        {
+            var body = text.Trim();
+            if (body.StartsWith("{", StringComparison.Ordinal)) body = body.Substring(1);
+            foreach (var line in body.Split('\n'))
+            {
+                var t = line.Trim().TrimEnd('}').Trim();
+                if (t.Length > 0) return t.Length <= 120 ? t : t.Substring(0, 117) + "...";
+            }
+            return "{ }";
+        }
+    }
+}

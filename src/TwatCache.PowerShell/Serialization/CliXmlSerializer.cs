@@ -1,0 +1,86 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using System.Text;
+using TwatCache.Serialization;
+
+namespace TwatCache.PowerShell.Serialization
+{
+    /// <summary>
+    /// Stores a block's output objects as CliXml (PowerShell's remoting format, as Export-Clixml writes).
+    /// Objects come back as <c>Deserialized.*</c> property bags. Secrets are refused: a SecureString or
+    /// PSCredential anywhere in the first levels of the output is never written.
+    /// </summary>
+    public sealed class CliXmlSerializer : ICacheSerializer
+    {
+        /// <summary>Format id of CliXml payloads.</summary>
+        public const int Id = 2;
+
+        /// <summary>Creates the serializer with a depth (like Export-Clixml's -Depth, default 2).</summary>
+        public CliXmlSerializer(int depth = 2) => Depth = depth;
+
+        /// <summary>Property depth written for nested objects.</summary>
+        public int Depth { get; }
+
+        /// <inheritdoc />
+        public int FormatId => Id;
+
+        /// <inheritdoc />
+        public string Name => "CliXml";
+
+        /// <inheritdoc />
+        public byte[] Serialize(object? value, Type type)
+        {
+            RefuseSecrets(value, 0);
+            return Encoding.UTF8.GetBytes(PSSerializer.Serialize(value, Depth));
+        }
+
+        /// <inheritdoc />
+        public object? Deserialize(byte[] payload, Type type)
+        {
+            var objects = PSSerializer.DeserializeAsList(Encoding.UTF8.GetString(payload));
+            if (type != typeof(object[])) return objects.Length == 1 ? Unwrap(objects[0]) : objects;
+            // The stored value is the output list itself: one top-level collection.
+            if (objects.Length == 1 && Unwrap(objects[0]) is IList list)
+            {
+                var items = new object[list.Count];
+                list.CopyTo(items, 0);
+                return items;
+            }
+            return objects;
+        }
+
+        private static object? Unwrap(object? o) => o is PSObject p && p.BaseObject is IList ? p.BaseObject : o;
+
+        private void RefuseSecrets(object? value, int level)
+        {
+            if (value == null || level > Depth + 1) return;
+            var bare = value is PSObject pso ? pso.BaseObject : value;
+            if (bare is SecureString || bare is PSCredential)
+                throw new CacheSerializationException($"The result holds a {bare.GetType().Name}; secrets are never written to a persistent cache. Use -Engine Memory for this call, or leave the secret out of the output.");
+            if (bare is string || bare.GetType().IsPrimitive) return;
+            if (bare is IEnumerable items && !(bare is IDictionary))
+            {
+                foreach (var item in items) RefuseSecrets(item, level + 1);
+                return;
+            }
+            if (bare is IDictionary dict)
+            {
+                foreach (DictionaryEntry e in dict) RefuseSecrets(e.Value, level + 1);
+                return;
+            }
+            if (value is PSObject wrapped)
+            {
+                foreach (var p in wrapped.Properties)
+                {
+                    if (!(p is PSNoteProperty) && !(p is PSProperty)) continue;
+                    object? v;
+                    try { v = p.Value; } catch (Exception) { continue; }
+                    RefuseSecrets(v, level + 1);
+                }
+            }
+        }
+    }
+}
