@@ -20,7 +20,7 @@ param(
     [string] $Task = 'Build',
 
     # Run only Pester files whose name matches (e.g. InvokeCached); xunit always runs in full.
-    [string] $PesterFilter = '*'
+    [string] $PesterFilter = ''
 )
 
 $ErrorActionPreference = 'Stop'
@@ -92,7 +92,7 @@ function Invoke-Test {
     $summary = Join-Path $ResultsDir 'pester.json'
     $runner = Join-Path $Root 'tests/pester/Run-Pester.ps1'
     & (Get-PwshPath) -NoProfile -NonInteractive -File $runner -PesterPath $pester `
-        -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -SummaryPath $summary -Filter $PesterFilter
+        -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -SummaryPath $summary -Filter "$PesterFilter"
     if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit code $LASTEXITCODE)." }
     $p = Get-Content $summary -Raw | ConvertFrom-Json
 

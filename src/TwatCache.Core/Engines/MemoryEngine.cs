@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace TwatCache.Engines
@@ -11,6 +12,7 @@ namespace TwatCache.Engines
     public sealed class MemoryEngine : ICacheEngine
     {
         private readonly MemoryCache _cache;
+        private long _writes;
 
         /// <summary>Creates an empty memory engine; <paramref name="maxEntries"/> caps the entry count when set.</summary>
         public MemoryEngine(long? maxEntries = null)
@@ -43,13 +45,18 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
+        /// <remarks>
+        /// Expiry is decided by the entry's own times (the context's clock), not by MemoryCache's wall clock,
+        /// so both layers of a context agree. Expired entries are swept every <see cref="SweepEvery"/> writes.
+        /// </remarks>
         public void Set(CacheEntry entry)
         {
-            var options = new MemoryCacheEntryOptions { Size = 1 };
-            if (entry.Sliding.HasValue) options.SlidingExpiration = entry.Sliding;
-            else if (entry.Expires.HasValue) options.AbsoluteExpiration = entry.Expires;
-            _cache.Set(entry.Key, entry, options);
+            _cache.Set(entry.Key, entry, new MemoryCacheEntryOptions { Size = 1 });
+            if (Interlocked.Increment(ref _writes) % SweepEvery == 0) RemoveExpired(entry.LastAccess);
         }
+
+        /// <summary>How many writes pass between two sweeps of expired entries.</summary>
+        public const int SweepEvery = 256;
 
         /// <inheritdoc />
         public bool Remove(string key)

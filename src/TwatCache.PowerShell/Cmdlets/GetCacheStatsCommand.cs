@@ -17,21 +17,31 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (Context != null)
+            {
+                foreach (var c in Context) Report(() => ContextResolver.FromArgument(c), c);
+                return;
+            }
+            CacheContext? current = null;
+            Report(() => current = ContextResolver.Resolve(null, null), null);
+            foreach (var ctx in ContextRegistry.All().Where(c => !ReferenceEquals(c, current)))
+                Report(() => ctx, ctx.Name);
+        }
+
+        // One context that cannot report (its store vanished, say) is an error of its own; the others still report.
+        private void Report(Func<CacheContext> pick, object? target)
+        {
             try
             {
-                if (Context != null)
-                {
-                    foreach (var c in Context) WriteObject(ContextResolver.FromArgument(c).GetStats());
-                    return;
-                }
-                var current = ContextResolver.Resolve(null, null);
-                var all = ContextRegistry.All();
-                foreach (var ctx in new[] { current }.Concat(all.Where(c => !ReferenceEquals(c, current))))
-                    WriteObject(ctx.GetStats());
+                WriteObject(pick().GetStats());
             }
             catch (TwatCacheException ex)
             {
-                WriteError(ErrorRecords.From(ex, Context));
+                WriteError(ErrorRecords.From(ex, target));
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is LiteDB.LiteException || ex is UnauthorizedAccessException)
+            {
+                WriteError(ErrorRecords.From(new CacheOperationException($"Statistics of context '{target}' cannot be read: {ex.Message}", ex), target));
             }
         }
     }

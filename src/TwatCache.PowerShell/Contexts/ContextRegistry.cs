@@ -42,6 +42,7 @@ namespace TwatCache.PowerShell.Contexts
             lock (Gate)
             {
                 if (Defaults.TryGetValue(id, out var existing) && !existing.IsDisposed) return existing;
+                DisposeDefaultsOutside(root);
                 var ctx = CacheContext.Create(new CacheOptions
                 {
                     Name = DefaultName,
@@ -51,6 +52,18 @@ namespace TwatCache.PowerShell.Contexts
                 });
                 Defaults[id] = ctx;
                 return ctx;
+            }
+        }
+
+        // TWATCACHE_ROOT moved (a script or test switched roots): defaults of the old root are closed,
+        // so their files are released and they no longer show in Get-CacheStats.
+        private static void DisposeDefaultsOutside(string root)
+        {
+            foreach (var stale in Defaults.Where(kv => !kv.Key.EndsWith("|" + root, StringComparison.Ordinal)).ToList())
+            {
+                Defaults.Remove(stale.Key);
+                Warned.Remove(stale.Value);
+                stale.Value.Dispose();
             }
         }
 

@@ -1,0 +1,149 @@
+using TwatCache.Engines;
+
+namespace TwatCache.Core.Tests;
+
+/// <summary>The engine contract, run against every local engine (the LiteDb one on a real file).</summary>
+public abstract class EngineContractTests : IDisposable
+{
+    protected readonly TempDir Dir = new();
+    protected readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    protected abstract ICacheEngine Engine { get; }
+
+    protected CacheEntry Entry(string key, string value, TimeSpan? ttl = null)
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes(value);
+        return new CacheEntry(key)
+        {
+            Value = value, Payload = payload, Format = 1, Created = Now, LastAccess = Now,
+            Expires = ttl.HasValue ? Now + ttl.Value : null, SizeBytes = payload.Length, Label = "label " + key,
+        };
+    }
+
+    protected static string Read(CacheEntry e) => e.Value as string ?? System.Text.Encoding.UTF8.GetString(e.Payload!);
+
+    [Fact]
+    public void Set_then_get_returns_the_value_and_metadata()
+    {
+        Engine.Set(Entry("k1", "hello"));
+        var e = Engine.Get("k1", Now);
+        Assert.NotNull(e);
+        Assert.Equal("hello", Read(e!));
+        Assert.Equal("label k1", e!.Label);
+        Assert.Equal(1, e.Hits);
+    }
+
+    [Fact]
+    public void Missing_key_is_null()
+        => Assert.Null(Engine.Get("nope", Now));
+
+    [Fact]
+    public void Expired_entry_is_never_returned()
+    {
+        Engine.Set(Entry("k", "v", TimeSpan.FromMinutes(5)));
+        Assert.NotNull(Engine.Get("k", Now + TimeSpan.FromMinutes(4)));
+        Assert.Null(Engine.Get("k", Now + TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Overwrite_replaces_the_value()
+    {
+        Engine.Set(Entry("k", "old"));
+        Engine.Set(Entry("k", "new"));
+        Assert.Equal("new", Read(Engine.Get("k", Now)!));
+        Assert.Equal(1, Engine.Summarize().Entries);
+    }
+
+    [Fact]
+    public void Remove_and_clear()
+    {
+        Engine.Set(Entry("a", "1"));
+        Engine.Set(Entry("b", "2"));
+        Engine.Set(Entry("c", "3"));
+        Assert.True(Engine.Remove("a"));
+        Assert.False(Engine.Remove("a"));
+        Assert.Null(Engine.Get("a", Now));
+        Assert.Equal(2, Engine.Clear());
+        Assert.Equal(0, Engine.Summarize().Entries);
+    }
+
+    [Fact]
+    public void RemoveExpired_removes_only_expired()
+    {
+        Engine.Set(Entry("short", "1", TimeSpan.FromMinutes(1)));
+        Engine.Set(Entry("long", "2", TimeSpan.FromHours(1)));
+        Engine.Set(Entry("forever", "3"));
+        Assert.Equal(1, Engine.RemoveExpired(Now + TimeSpan.FromMinutes(2)));
+        var keys = Engine.List().Select(e => e.Key).OrderBy(k => k).ToArray();
+        Assert.Equal(new[] { "forever", "long" }, keys);
+    }
+
+    [Fact]
+    public void Sliding_entry_lives_while_read()
+    {
+        var e = Entry("s", "v");
+        e.Sliding = TimeSpan.FromMinutes(10);
+        e.Expires = Now + e.Sliding;
+        Engine.Set(e);
+        Assert.NotNull(Engine.Get("s", Now + TimeSpan.FromMinutes(9)));
+        Assert.NotNull(Engine.Get("s", Now + TimeSpan.FromMinutes(18)));
+        Assert.Null(Engine.Get("s", Now + TimeSpan.FromMinutes(29)));
+    }
+
+    [Fact]
+    public void Summary_counts_entries_and_bytes()
+    {
+        Engine.Set(Entry("a", "12345"));
+        Engine.Set(Entry("b", "123"));
+        var s = Engine.Summarize();
+        Assert.Equal(2, s.Entries);
+        Assert.Equal(8, s.PayloadBytes);
+    }
+
+    public virtual void Dispose()
+    {
+        Engine.Dispose();
+        Dir.Dispose();
+    }
+}
+
+public sealed class MemoryEngineTests : EngineContractTests
+{
+    private readonly MemoryEngine _engine = new();
+    protected override ICacheEngine Engine => _engine;
+}
+
+public sealed class LiteDbEngineTests : EngineContractTests
+{
+    private readonly LiteDbEngine _engine;
+    public LiteDbEngineTests() => _engine = new LiteDbEngine(Dir.File("store.litedb"));
+    protected override ICacheEngine Engine => _engine;
+
+    [Fact]
+    public void Entries_survive_reopening_the_file()
+    {
+        _engine.Set(Entry("persist", "kept"));
+        using var reopened = new LiteDbEngine(Dir.File("store.litedb"));
+        Assert.Equal("kept", Read(reopened.Get("persist", Now)!));
+    }
+
+    [Fact]
+    public void Two_engines_on_one_file_see_each_others_writes()
+    {
+        using var other = new LiteDbEngine(Dir.File("store.litedb"));
+        other.Set(Entry("from-other", "x"));
+        _engine.Set(Entry("from-this", "y"));
+        Assert.Equal("x", Read(_engine.Get("from-other", Now)!));
+        Assert.Equal("y", Read(other.Get("from-this", Now)!));
+    }
+
+    [Fact]
+    public void Dates_round_trip_in_utc()
+    {
+        var e = Entry("d", "v", TimeSpan.FromHours(2));
+        _engine.Set(e);
+        var back = _engine.List().Single();
+        Assert.Equal(e.Created, back.Created);
+        Assert.Equal(e.Expires, back.Expires);
+        Assert.Equal(TimeSpan.Zero, back.Created.Offset);
+    }
+}

@@ -1,0 +1,282 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModulePath -Force
+}
+
+Describe 'Invoke-Cached basics' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'runs the block once for two calls and returns the same output' {
+        $a = Invoke-Cached { Step; 'value' }
+        $b = Invoke-Cached { Step; 'value' }
+        $a | Should -Be 'value'
+        $b | Should -Be 'value'
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'accepts -Ttl 1h and keeps the entry' {
+        Invoke-Cached { Step; 1 } -Ttl 1h | Should -Be 1
+        Invoke-Cached { Step; 1 } -Ttl 1h | Should -Be 1
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'accepts TTL forms <ttl>' -ForEach @(
+        @{ ttl = '30m' }, @{ ttl = '1h30m' }, @{ ttl = '00:05:00' }, @{ ttl = 90 }, @{ ttl = [timespan]::FromMinutes(2) }, @{ ttl = '500ms' }
+    ) {
+        { Invoke-Cached { 1 } -Ttl $ttl } | Should -Not -Throw
+    }
+
+    It 'binds the unquoted literals 2d, 90s and 1h30m as days, seconds and minutes' {
+        # The same transformation attribute that -Ttl carries, on a probe parameter, so the binder's view is checked.
+        function Get-BoundTtl { param([TwatCache.PowerShell.Binding.TtlTransformation()] [Nullable[timespan]] $T) $T }
+        Get-BoundTtl -T 2d | Should -Be ([timespan]::FromDays(2))
+        Get-BoundTtl -T 90s | Should -Be ([timespan]::FromSeconds(90))
+        Get-BoundTtl -T 1h30m | Should -Be ([timespan]::FromMinutes(90))
+        Get-BoundTtl -T 0.5d | Should -Be ([timespan]::FromHours(12))
+    }
+
+    It 'rejects the bad TTL <ttl> at parameter binding with a clear message' -ForEach @(
+        @{ ttl = '1x' }, @{ ttl = '-5m' }, @{ ttl = 'soon' }, @{ ttl = 0 }
+    ) {
+        $err = $null
+        try { Invoke-Cached { Step; 1 } -Ttl $ttl } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError*'
+        $err.Exception.Message | Should -Match '90s'
+        $global:TcRuns | Should -Be 0
+    }
+
+    It 'expires an entry after its TTL' {
+        Invoke-Cached { Step; 'x' } -Ttl 300ms | Out-Null
+        Start-Sleep -Milliseconds 600
+        Invoke-Cached { Step; 'x' } -Ttl 300ms | Out-Null
+        $global:TcRuns | Should -Be 2
+    }
+
+    It '-Refresh runs the block again and overwrites the entry' {
+        Invoke-Cached { Step; "run $(Get-Runs)" } | Should -Be 'run 1'
+        Invoke-Cached { Step; "run $(Get-Runs)" } -Refresh | Should -Be 'run 2'
+        Invoke-Cached { Step; "run $(Get-Runs)" } | Should -Be 'run 2'
+    }
+
+    It 'TWATCACHE_DISABLE bypasses the cache' {
+        $env:TWATCACHE_DISABLE = '1'
+        try {
+            Invoke-Cached { Step; 1 } | Out-Null
+            Invoke-Cached { Step; 1 } | Out-Null
+        } finally { Remove-Item Env:TWATCACHE_DISABLE }
+        $global:TcRuns | Should -Be 2
+    }
+}
+
+Describe 'Keys' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'misses when a free variable changes: $x = 1 then $x = 2 gives 2 then 4' {
+        $x = 1
+        $first = Invoke-Cached { Step; $x * 2 }
+        $x = 2
+        $second = Invoke-Cached { Step; $x * 2 }
+        $x = 1
+        $third = Invoke-Cached { Step; $x * 2 }
+        $first | Should -Be 2
+        $second | Should -Be 4
+        $third | Should -Be 2
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'keys $script: and $global: reads' {
+        $global:TwatCacheTestValue = 'g1'
+        try {
+            Invoke-Cached { Step; $global:TwatCacheTestValue } | Should -Be 'g1'
+            $global:TwatCacheTestValue = 'g2'
+            Invoke-Cached { Step; $global:TwatCacheTestValue } | Should -Be 'g2'
+        } finally { Remove-Variable TwatCacheTestValue -Scope Global }
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'keys $env: reads' {
+        $env:TWATCACHE_TEST_VAR = 'a'
+        try {
+            Invoke-Cached { Step; $env:TWATCACHE_TEST_VAR } | Should -Be 'a'
+            $env:TWATCACHE_TEST_VAR = 'b'
+            Invoke-Cached { Step; $env:TWATCACHE_TEST_VAR } | Should -Be 'b'
+        } finally { Remove-Item Env:TWATCACHE_TEST_VAR }
+    }
+
+    It 'keys variables read inside nested script blocks' {
+        $n = 3
+        Invoke-Cached { Step; 1..2 | ForEach-Object { $_ * $n } } | Should -Be 3, 6
+        $n = 4
+        Invoke-Cached { Step; 1..2 | ForEach-Object { $_ * $n } } | Should -Be 4, 8
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'does not key variables the block assigns before reading' {
+        $tmp = 'outer'
+        Invoke-Cached { Step; $tmp = 5; $tmp } | Should -Be 5
+        $tmp = 'changed'
+        Invoke-Cached { Step; $tmp = 5; $tmp } | Should -Be 5
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'keys -ArgumentList and binds it to param()' {
+        Invoke-Cached { param($a, $b) Step; $a + $b } -ArgumentList 1, 2 | Should -Be 3
+        Invoke-Cached { param($a, $b) Step; $a + $b } -ArgumentList 1, 2 | Should -Be 3
+        Invoke-Cached { param($a, $b) Step; $a + $b } -ArgumentList 2, 2 | Should -Be 4
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'keys hashtables by content, not by insertion order' {
+        $h = @{ a = 1; b = 2 }
+        Invoke-Cached { Step; $h.a } | Out-Null
+        $h = [ordered]@{ b = 2; a = 1 }
+        Invoke-Cached { Step; $h.a } | Out-Null
+        $h = @{ a = 1; b = 3 }
+        Invoke-Cached { Step; $h.a } | Out-Null
+        $global:TcRuns | Should -Be 2
+    }
+
+    It '-Key shares one entry between two different blocks' {
+        Invoke-Cached { Step; 'first' } -Key 'shared' | Should -Be 'first'
+        Invoke-Cached { Step; 'second' } -Key 'shared' | Should -Be 'first'
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'a different block text is a different entry' {
+        Invoke-Cached { Step; 'a' } | Out-Null
+        Invoke-Cached { Step;  'a' } | Out-Null
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'an un-keyable variable is a terminating error that names it and suggests -Key' {
+        $rs = [runspacefactory]::CreateRunspace()
+        try {
+            $err = $null
+            try { Invoke-Cached { Step; $rs.Id } } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'TwatCache.Key*'
+            $err.Exception.Message | Should -Match '\$rs'
+            $err.Exception.Message | Should -Match '-Key'
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $global:TcRuns | Should -Be 0
+        } finally { $rs.Dispose() }
+    }
+
+    It '-Verbose says miss then hit and lists the variables in the key' {
+        $v = 7
+        $miss = Invoke-Cached { $v } -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $hit = Invoke-Cached { $v } -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($miss -join "`n") | Should -Match 'Cache miss [0-9a-f]{32}'
+        ($miss -join "`n") | Should -Match 'variables: \$v'
+        ($hit -join "`n") | Should -Match 'Cache hit [0-9a-f]{32}'
+    }
+}
+
+Describe 'Pipelines and output replay' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'caches each pipeline item separately, with partial hits' {
+        1, 2 | Invoke-Cached { Step; $_ * 10 } | Should -Be 10, 20
+        1, 2, 3 | Invoke-Cached { Step; $_ * 10 } | Should -Be 10, 20, 30
+        $global:TcRuns | Should -Be 3
+    }
+
+    It 'replays several outputs one by one so Select-Object -First 1 works on hits' {
+        Invoke-Cached { Step; 1; 2; 3 } | Out-Null
+        $first = Invoke-Cached { Step; 1; 2; 3 } | Select-Object -First 1
+        $first | Should -Be 1
+        @(Invoke-Cached { Step; 1; 2; 3 }).Count | Should -Be 3
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'keeps an array written with the comma operator as one array' {
+        $miss = Invoke-Cached { Step; , @(1, 2, 3) } -Engine Memory
+        $hit = Invoke-Cached { Step; , @(1, 2, 3) } -Engine Memory
+        $hit.Count | Should -Be 3
+        @(Invoke-Cached { Step; , @(1, 2, 3) } -Engine Memory).Count | Should -Be 1
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'replays objects from the LiteDb store as deserialized property bags' {
+        Invoke-Cached { [pscustomobject]@{ Name = 'n'; Size = 5 } } -Engine LiteDb | Out-Null
+        $o = Invoke-Cached { [pscustomobject]@{ Name = 'n'; Size = 5 } } -Engine LiteDb
+        $o.Name | Should -Be 'n'
+        $o.Size | Should -Be 5
+    }
+
+    It 'streams output on a miss as the block produces it' {
+        $stamps = Invoke-Cached { 'a'; Start-Sleep -Milliseconds 400; 'b' } | ForEach-Object { [datetime]::UtcNow }
+        ($stamps[1] - $stamps[0]).TotalMilliseconds | Should -BeGreaterThan 300
+    }
+
+    It 'with no pipeline input runs the block once' {
+        Invoke-Cached { Step; 'once' } | Should -Be 'once'
+        $global:TcRuns | Should -Be 1
+    }
+}
+
+Describe 'Errors and empty results' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'under ErrorAction Stop a non-terminating error ends the block and nothing is stored' {
+        $ErrorActionPreference = 'Stop'
+        { Invoke-Cached { Step; Write-Error 'hard'; 'never' } } | Should -Throw 'hard'
+        { Invoke-Cached { Step; Write-Error 'hard'; 'never' } } | Should -Throw 'hard'
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'a block that throws propagates the error and stores nothing' {
+        { Invoke-Cached { Step; throw 'boom' } } | Should -Throw 'boom'
+        { Invoke-Cached { Step; throw 'boom' } } | Should -Throw 'boom'
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'non-terminating errors reach the caller and the result is not cached' {
+        $ErrorActionPreference = 'Continue'  # Pester runs tests under Stop, which makes Write-Error terminate
+        $errs = $null
+        Invoke-Cached { Step; Write-Error 'soft'; 'out' } -ErrorVariable errs -ErrorAction SilentlyContinue | Should -Be 'out'
+        $errs.Count | Should -Be 1
+        "$($errs[0])" | Should -Be 'soft'
+        Invoke-Cached { Step; Write-Error 'soft'; 'out' } -ErrorAction SilentlyContinue | Out-Null
+        $global:TcRuns | Should -Be 2
+    }
+
+    It '-CacheOnError stores a result that wrote errors' {
+        $ErrorActionPreference = 'Continue'
+        Invoke-Cached { Step; Write-Error 'soft'; 'out' } -CacheOnError -ErrorAction SilentlyContinue | Out-Null
+        Invoke-Cached { Step; Write-Error 'soft'; 'out' } -CacheOnError -ErrorAction SilentlyContinue | Should -Be 'out'
+        $global:TcRuns | Should -Be 1
+    }
+
+    It 'empty output is not cached unless -CacheEmpty' {
+        Invoke-Cached { Step } | Out-Null
+        Invoke-Cached { Step } | Out-Null
+        $global:TcRuns | Should -Be 2
+        Invoke-Cached { Step } -CacheEmpty | Out-Null
+        Invoke-Cached { Step } -CacheEmpty | Out-Null
+        $global:TcRuns | Should -Be 3
+    }
+
+    It 'runs the block in a child scope that sees the caller''s variables and functions' {
+        function Get-Double($n) { $n * 2 }
+        $base = 21
+        Invoke-Cached { $local = Get-Double $base; $local } | Should -Be 42
+        Test-Path variable:local | Should -BeFalse
+    }
+}
+
+Describe 'Across processes' {
+    BeforeEach { $root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'a second pwsh process hits the first one''s LiteDb entry' {
+        $first = Invoke-ChildPwsh -Script "Invoke-Cached { 'made by ' + [Environment]::ProcessId } -Ttl 1h"
+        $second = Invoke-ChildPwsh -Script "Invoke-Cached { 'made by ' + [Environment]::ProcessId } -Ttl 1h; (Get-CacheStats).Hits"
+        @($second)[0] | Should -Be @($first)[0]
+        @($second)[1] | Should -Be 1
+    }
+}
