@@ -15,7 +15,7 @@ namespace TwatCache
     /// A named cache: its engines (an optional in-process L1 and an optional persistent store), options,
     /// counters and lifetime. Thread-safe; dispose it to release its files.
     /// </summary>
-    public sealed class CacheContext : IDisposable
+    public sealed partial class CacheContext : IDisposable
     {
         private static readonly TimeSpan SingleFlightWait = TimeSpan.FromMinutes(5);
         private readonly MemoryEngine? _memory;
@@ -202,6 +202,33 @@ namespace TwatCache
             Counters.Write();
         }
 
+        /// <summary>
+        /// Single-flight lock of a hashed key: in this process first, then across processes when the store
+        /// supports it. Returns null when <paramref name="timeout"/> passes (the caller then computes anyway).
+        /// </summary>
+        public IDisposable? AcquireKeyLock(string hash, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            var local = Locks.Acquire(hash, timeout, cancellationToken);
+            if (local == null || !(_store is ICrossProcessLocking crossProcess)) return local;
+            try
+            {
+                var remote = crossProcess.AcquireLock(hash, timeout, cancellationToken);
+                return remote == null ? local : new CombinedLock(remote, local);
+            }
+            catch
+            {
+                local.Dispose();
+                throw;
+            }
+        }
+
+        private sealed class CombinedLock : IDisposable
+        {
+            private readonly IDisposable _outer, _inner;
+            public CombinedLock(IDisposable outer, IDisposable inner) { _outer = outer; _inner = inner; }
+            public void Dispose() { try { _outer.Dispose(); } finally { _inner.Dispose(); } }
+        }
+
         /// <summary>Removes a hashed key from every layer; true when any layer had it.</summary>
         public bool RemoveByHash(string hash)
         {
@@ -236,7 +263,7 @@ namespace TwatCache
             if (factory == null) throw new ArgumentNullException(nameof(factory));
             var hash = HashKey(key);
             if (TryGetByHash(hash, typeof(T), out var cached)) return (T)cached!;
-            using (Locks.Acquire(hash, SingleFlightWait))
+            using (AcquireKeyLock(hash, SingleFlightWait))
             {
                 // Another caller may have produced the value while this one waited.
                 if (TryPeek(hash, typeof(T), out cached)) return (T)cached!;

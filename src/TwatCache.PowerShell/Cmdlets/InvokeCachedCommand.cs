@@ -110,7 +110,7 @@ namespace TwatCache.PowerShell.Cmdlets
             string hash = BuildKey(ctx, hasItem, item, out var description);
 
             if (!Refresh && TryReplay(ctx, hash, description, counted: true)) return;
-            using (var gate = ctx.Locks.Acquire(hash, SingleFlightWait))
+            using (var gate = ctx.AcquireKeyLock(hash, SingleFlightWait))
             {
                 // Another runspace may have produced the entry while this one waited.
                 if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
