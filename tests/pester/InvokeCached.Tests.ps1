@@ -280,3 +280,110 @@ Describe 'Across processes' {
         @($second)[1] | Should -Be 1
     }
 }
+
+Describe 'Streams' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'passes warnings and information through live on a miss and does not replay them on a hit' {
+        $w1 = $null; $i1 = $null; $w2 = $null; $i2 = $null
+        Invoke-Cached { Write-Warning 'careful'; Write-Information 'fyi'; 'out' } -WarningVariable w1 -InformationVariable i1 -WarningAction SilentlyContinue | Should -Be 'out'
+        Invoke-Cached { Write-Warning 'careful'; Write-Information 'fyi'; 'out' } -WarningVariable w2 -InformationVariable i2 -WarningAction SilentlyContinue | Should -Be 'out'
+        "$w1" | Should -Be 'careful'
+        "$i1" | Should -Be 'fyi'
+        $w2.Count | Should -Be 0
+        $i2.Count | Should -Be 0
+    }
+
+    It 'does not store stream records as output' {
+        Invoke-Cached { Write-Verbose 'v' -Verbose; 'only' } 4>$null | Out-Null
+        @(Invoke-Cached { Write-Verbose 'v' -Verbose; 'only' } 4>$null) | Should -Be @('only')
+    }
+}
+
+Describe 'Key values from PowerShell objects' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'keys PSCustomObjects by their properties' {
+        $o = [pscustomobject]@{ Name = 'a'; N = 1 }
+        Invoke-Cached { Step; $o.Name } | Out-Null
+        $o = [pscustomobject]@{ Name = 'a'; N = 1 }
+        Invoke-Cached { Step; $o.Name } | Out-Null
+        $o.N = 2
+        Invoke-Cached { Step; $o.Name } | Out-Null
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'keys files by path, length and write time: an edited file misses' {
+        $f = Join-Path $root 'input.txt'
+        New-Item -ItemType Directory $root -Force | Out-Null
+        Set-Content $f 'one'
+        Get-Item $f | Invoke-Cached { Step; (Get-Content $_.FullName) } | Should -Be 'one'
+        Get-Item $f | Invoke-Cached { Step; (Get-Content $_.FullName) } | Should -Be 'one'
+        Set-Content $f 'two, longer'
+        Get-Item $f | Invoke-Cached { Step; (Get-Content $_.FullName) } | Should -Be 'two, longer'
+        $global:TcRuns | Should -Be 2
+    }
+
+    It 'keys credentials without storing them and misses when the password changes' {
+        $c1 = [pscredential]::new('u', (ConvertTo-SecureString 'p1' -AsPlainText -Force))
+        $c2 = [pscredential]::new('u', (ConvertTo-SecureString 'p2' -AsPlainText -Force))
+        $cred = $c1; Invoke-Cached { Step; $cred.UserName } | Out-Null
+        $cred = $c1; Invoke-Cached { Step; $cred.UserName } | Out-Null
+        $cred = $c2; Invoke-Cached { Step; $cred.UserName } | Out-Null
+        $global:TcRuns | Should -Be 2
+        Get-ChildItem $root -Recurse -File | ForEach-Object { [IO.File]::ReadAllText($_.FullName) } | Should -Not -Match 'p1|p2'
+    }
+}
+
+Describe 'Concurrency and interruption' {
+    BeforeEach { $root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It '8 parallel runspaces on one key run the block once and all get its result' {
+        $log = Join-Path ([IO.Path]::GetTempPath()) ("tc-runs-" + [guid]::NewGuid().ToString('N'))
+        try {
+            $results = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
+                Import-Module $using:ModulePath
+                Invoke-Cached { Add-Content -Path $using:log -Value 'ran'; Start-Sleep -Milliseconds 500; [guid]::NewGuid().ToString() } -Key 'one-key' -Engine Memory
+            }
+            @($results).Count | Should -Be 8
+            @($results | Sort-Object -Unique).Count | Should -Be 1
+            @(Get-Content $log).Count | Should -Be 1
+        } finally { Remove-Item $log -ErrorAction SilentlyContinue }
+    }
+
+    It 'a waiter whose producer fails runs the block itself' {
+        $flag = Join-Path ([IO.Path]::GetTempPath()) ("tc-flag-" + [guid]::NewGuid().ToString('N'))
+        try {
+            $results = 1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
+                Import-Module $using:ModulePath
+                if ($_ -eq 2) { Start-Sleep -Milliseconds 200 }
+                try {
+                    Invoke-Cached {
+                        # The first runner fails; whoever runs next succeeds.
+                        if (-not (Test-Path $using:flag)) { New-Item $using:flag | Out-Null; Start-Sleep -Milliseconds 600; throw 'producer failed' }
+                        'recovered'
+                    } -Key 'fragile' -Engine Memory
+                } catch { "error: $_" }
+            }
+            $results | Sort-Object | Should -Be @('error: producer failed', 'recovered')
+        } finally { Remove-Item $flag -ErrorAction SilentlyContinue }
+    }
+
+    It 'a stopped call (Ctrl+C) stores nothing and releases the key' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; `$env:TWATCACHE_ROOT = '$root'; Invoke-Cached { 'partial'; Start-Sleep -Seconds 30; 'end' } -Key 'stopme' -Engine Memory")
+            $handle = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(20)
+            while ($ps.InvocationStateInfo.State -ne 'Running' -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 800
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            # Same process, same default Memory context: the key is free and holds nothing.
+            Invoke-Cached { 'fresh' } -Key 'stopme' -Engine Memory | Should -Be 'fresh'
+        } finally { $ps.Dispose() }
+    }
+}

@@ -6,9 +6,10 @@ using System.Management.Automation;
 namespace TwatCache.PowerShell.Execution
 {
     /// <summary>
-    /// Receives what a running block writes (output and error streams merged) and forwards it live to the
-    /// calling cmdlet: output objects are written and kept for storing, error records are re-written as
-    /// errors and counted. Called from the runner script on the pipeline thread.
+    /// Receives what a running block writes (every stream merged) and forwards it live to the calling
+    /// cmdlet: output objects are written and kept for storing, error records are re-written as errors
+    /// and counted, other stream records are re-written to their stream. Called from the runner script on
+    /// the pipeline thread.
     /// </summary>
     public sealed class OutputSink
     {
@@ -43,8 +44,22 @@ namespace TwatCache.PowerShell.Execution
                 _cmdlet.WriteError(record);
                 return;
             }
+            if (TryForwardStreamRecord(bare)) return;
             if (_keep) Outputs.Add(item);
             _cmdlet.WriteObject(item);
+        }
+
+        // Warning, verbose, debug and information records pass through live; they are never stored or replayed.
+        private bool TryForwardStreamRecord(object bare)
+        {
+            switch (bare)
+            {
+                case WarningRecord w: _cmdlet.WriteWarning(w.Message); return true;
+                case VerboseRecord v: _cmdlet.WriteVerbose(v.Message); return true;
+                case DebugRecord d: _cmdlet.WriteDebug(d.Message); return true;
+                case InformationRecord i: _cmdlet.WriteInformation(i); return true;
+                default: return false;
+            }
         }
 
         private static bool Contains(IList list, ErrorRecord record)
