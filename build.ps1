@@ -4,7 +4,8 @@
     Builds, tests and demonstrates TwatCache.
 .DESCRIPTION
     Tasks:
-      Build  dotnet build (Release), then lay out an importable module at out/TwatCache/.
+      Build  dotnet build (Release), then lay out an importable module at out/TwatCache/: the cmdlet
+             assembly, its libraries in dependencies/, and help generated from docs/help (en-US/).
       Test   Build, run the xunit tests and the Pester tests against out/TwatCache/TwatCache.psd1,
              print "Tests: N passed, M failed" and exit non-zero on any failure.
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
@@ -67,9 +68,16 @@ function Invoke-Build {
         Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $Root 'TwatCache.psd1') $ModuleDir
     Copy-Item (Join-Path $Root 'src/TwatCache.PowerShell/TwatCache.Loader.ps1') $ModuleDir
-    foreach ($extra in 'TwatCache.Format.ps1xml', 'en-US') {
+    foreach ($extra in 'TwatCache.Format.ps1xml') {
         $p = Join-Path $Root "src/TwatCache.PowerShell/$extra"
         if (Test-Path $p) { Copy-Item $p $ModuleDir -Recurse }
+    }
+    # Help: MAML generated from docs/help/*.md (plus the about_ topics), in a pwsh of its own
+    # because the generator imports the module it documents.
+    Invoke-Native 'help (docs/help -> en-US)' {
+        & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-MamlHelp.ps1') `
+            -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -SourceDirectory (Join-Path $Root 'docs/help') `
+            -OutputDirectory (Join-Path $ModuleDir 'en-US')
     }
     Write-Host "Module laid out at $ModuleDir" -ForegroundColor Green
 }
