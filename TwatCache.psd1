@@ -1,5 +1,7 @@
 @{
     RootModule           = 'TwatCache.PowerShell.dll'
+    # Loaded before the root module: resolves TwatCache.Core and its libraries from ./dependencies.
+    NestedModules        = @('TwatCache.Loader.ps1')
     ModuleVersion        = '0.1.0'
     GUID                 = '5f1b7a0e-6c1d-4b47-9a55-0b8f3f0b2c61'
     Author               = 'TwatCache contributors'

@@ -4,7 +4,8 @@
     Builds, tests and demonstrates TwatCache.
 .DESCRIPTION
     Tasks:
-      Build  dotnet build (Release), then lay out an importable module at out/TwatCache/.
+      Build  dotnet build (Release), then lay out an importable module at out/TwatCache/: the cmdlet
+             assembly, its libraries in dependencies/, and help generated from docs/help (en-US/).
       Test   Build, run the xunit tests and the Pester tests against out/TwatCache/TwatCache.psd1,
              print "Tests: N passed, M failed" and exit non-zero on any failure.
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
@@ -53,14 +54,30 @@ function Invoke-Build {
     Invoke-Native 'dotnet build (Release)' { dotnet build (Join-Path $Root 'TwatCache.sln') -c Release --nologo -v minimal }
     $bin = Join-Path $Root 'src/TwatCache.PowerShell/bin/Release/netstandard2.0'
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
-    New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
+    $dependencies = Join-Path $ModuleDir 'dependencies'
+    New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
+    # Layout (README "PowerShell versions and dependency isolation"): the cmdlet assembly and the
+    # PowerShell 7 load-context assembly at the top; TwatCache.Core and every library it uses in
+    # dependencies/, where PowerShell's own resolver never looks, so they load only through
+    # TwatCache's load context (or its AssemblyResolve handler on Windows PowerShell).
+    Copy-Item (Join-Path $bin 'TwatCache.PowerShell.dll') $ModuleDir
+    Copy-Item (Join-Path $Root 'src/TwatCache.Isolation/bin/Release/net8.0/TwatCache.Isolation.dll') $ModuleDir
     # PowerShell itself provides System.Management.Automation; never ship the reference assembly.
-    Get-ChildItem $bin -Filter *.dll | Where-Object Name -ne 'System.Management.Automation.dll' |
-        Copy-Item -Destination $ModuleDir
+    Get-ChildItem $bin -Filter *.dll |
+        Where-Object Name -notin 'System.Management.Automation.dll', 'TwatCache.PowerShell.dll' |
+        Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $Root 'TwatCache.psd1') $ModuleDir
-    foreach ($extra in 'TwatCache.Format.ps1xml', 'en-US') {
+    Copy-Item (Join-Path $Root 'src/TwatCache.PowerShell/TwatCache.Loader.ps1') $ModuleDir
+    foreach ($extra in 'TwatCache.Format.ps1xml') {
         $p = Join-Path $Root "src/TwatCache.PowerShell/$extra"
         if (Test-Path $p) { Copy-Item $p $ModuleDir -Recurse }
+    }
+    # Help: MAML generated from docs/help/*.md (plus the about_ topics), in a pwsh of its own
+    # because the generator imports the module it documents.
+    Invoke-Native 'help (docs/help -> en-US)' {
+        & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-MamlHelp.ps1') `
+            -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -SourceDirectory (Join-Path $Root 'docs/help') `
+            -OutputDirectory (Join-Path $ModuleDir 'en-US')
     }
     Write-Host "Module laid out at $ModuleDir" -ForegroundColor Green
 }

@@ -39,10 +39,13 @@ namespace TwatCache.PowerShell.Cmdlets
             {
                 WriteError(ErrorRecords.From(ex, target));
             }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is LiteDB.LiteException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is System.IO.IOException || IsStoreException(ex) || ex is UnauthorizedAccessException)
             {
                 WriteError(ErrorRecords.From(new CacheOperationException($"Statistics of context '{target}' cannot be read: {ex.Message}", ex), target));
             }
         }
+
+        // By name: the cmdlet assembly references no dependency (LiteDB loads in TwatCache's own load context).
+        private static bool IsStoreException(Exception ex) => ex.GetType().FullName == "LiteDB.LiteException";
     }
 }

@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace TwatCache.PowerShell.Loading
+{
+    /// <summary>
+    /// PowerShell 7 resolves type literals only in the default load context, where TwatCache.Core is not:
+    /// registering Core's public types as accelerators under their full names keeps
+    /// <c>[TwatCache.CacheStats]</c> and <c>-is [TwatCache.CacheContext]</c> working.
+    /// </summary>
+    internal static class CoreTypeAccelerators
+    {
+        private static readonly List<string> Registered = new List<string>();
+
+        public static void Register()
+        {
+            var accelerators = AcceleratorsType();
+            var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+            if (add == null) return; // not a PowerShell whose accelerators this code knows: type literals stay unavailable
+            lock (Registered)
+            {
+                foreach (var type in typeof(CacheContext).Assembly.GetExportedTypes())
+                {
+                    if (type.FullName == null || type.IsNested) continue;
+                    add.Invoke(null, new object[] { type.FullName, type });
+                    Registered.Add(type.FullName);
+                }
+            }
+        }
+
+        public static void Unregister()
+        {
+            var remove = AcceleratorsType()?.GetMethod("Remove", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string) }, null);
+            if (remove == null) return;
+            lock (Registered)
+            {
+                foreach (var name in Registered) remove.Invoke(null, new object[] { name });
+                Registered.Clear();
+            }
+        }
+
+        private static Type? AcceleratorsType() => typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+    }
+}
