@@ -76,8 +76,11 @@ namespace TwatCache
                         warnings.Add($"Context '{o.Name}': the LiteDb store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
+                case CacheEngineKind.Redis:
+                    store = Engines.Redis.RedisEngine.Open(o);
+                    break;
                 default:
-                    throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory or LiteDb.");
+                    throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory, LiteDb or Redis.");
             }
             return new CacheContext(o, memory, store, temporaryRoot, warnings);
         }
