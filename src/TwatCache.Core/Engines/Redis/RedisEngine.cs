@@ -166,8 +166,21 @@ namespace TwatCache.Engines.Redis
         });
 
         /// <inheritdoc />
+        /// <remarks>
+        /// An unreachable server answers null, as a timeout would: single flight then stays within the process
+        /// and the caller computes, while its store calls report the failure.
+        /// </remarks>
         public IDisposable? AcquireLock(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
-            => Guard(() => RedisKeyLock.Acquire(_db, _lockPrefix + key, LockLease, timeout, cancellationToken));
+        {
+            try
+            {
+                return RedisKeyLock.Acquire(_db, _lockPrefix + key, LockLease, timeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RedisException || ex is TimeoutException)
+            {
+                return null;
+            }
+        }
 
         /// <summary>Does nothing: the connection is shared by the process and outlives contexts.</summary>
         public void Dispose() { }
