@@ -94,4 +94,66 @@ Describe 'Redis engine' {
         $outA | Should -Be $outB
         $outA | Should -Be "computed by $(Get-Content $log)"
     }
+
+    It 'with TWATCACHE_SECRET, payloads forged with redis-cli are ignored and the block runs' {
+        # The attacker has write access to Redis but not the secret: it makes an unsigned entry of its own...
+        $attacker = New-CacheContext -Name "$name-attacker" -Engine Redis
+        Invoke-Cached { 'forged' } -Key 'k' -Context $attacker | Out-Null
+        $attacker.Dispose()
+        $forgedKey = "twatcache:$name-attacker:" + $attacker.HashKey('k')
+
+        $env:TWATCACHE_SECRET = 'fleet-secret'
+        try {
+            $ctx = New-CacheContext -Name $name -Engine Redis
+            Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
+            $victimKey = "twatcache:${name}:" + $ctx.HashKey('k')
+            # ...and copies it over the signed one with redis-cli.
+            Invoke-RedisCli $redis COPY $forgedKey $victimKey REPLACE | Should -Be 1
+            Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
+            $global:TcRuns | Should -Be 2
+            # Bytes that are no envelope at all are a miss too.
+            Invoke-RedisCli $redis HSET $victimKey payload 'not an envelope' | Out-Null
+            Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
+            $global:TcRuns | Should -Be 3
+            $ctx.Dispose()
+        } finally { Remove-Item Env:TWATCACHE_SECRET -ErrorAction SilentlyContinue }
+
+        # Control: without the secret the copied entry would have been served.
+        Invoke-RedisCli $redis COPY $forgedKey $victimKey REPLACE | Out-Null
+        $unsigned = New-CacheContext -Name $name -Engine Redis
+        try { Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $unsigned | Should -Be 'forged' }
+        finally { $unsigned.Dispose() }
+        Invoke-RedisCli $redis DEL $forgedKey | Out-Null
+    }
+
+    It 'a server down at start: New-CacheContext warns once, runs on memory and returns the results' {
+        $env:TWATCACHE_REDIS = "127.0.0.1:$(Get-FreeTcpPort)"
+        $ctx = New-CacheContext -Name $name -Engine Redis -WarningVariable w -WarningAction SilentlyContinue
+        try {
+            @($w).Count | Should -Be 1
+            "$($w[0])" | Should -Match 'Redis'
+            Invoke-Cached { Step; 'v' } -Context $ctx | Should -Be 'v'
+            Invoke-Cached { Step; 'v' } -Context $ctx | Should -Be 'v'
+            $global:TcRuns | Should -Be 1
+            (Get-CacheStats -Context $name).Engine | Should -Be 'Memory'
+        } finally { $ctx.Dispose() }
+    }
+
+    It 'a server stopped mid-run: one warning, memory from then on, results still returned' {
+        $own = Start-TestRedis
+        $env:TWATCACHE_REDIS = $own.ConnectionString
+        $ctx = New-CacheContext -Name $name -Engine Redis
+        try {
+            Invoke-Cached { Step; 'before' } -Context $ctx | Should -Be 'before'
+            (Get-CacheStats -Context $name).Engine | Should -Be 'Redis'
+            Stop-TestRedis $own
+            Invoke-Cached { Step; 'after' } -Context $ctx -WarningVariable w -WarningAction SilentlyContinue | Should -Be 'after'
+            @($w).Count | Should -Be 1
+            "$($w[0])" | Should -Match 'Redis'
+            Invoke-Cached { Step; 'after' } -Context $ctx -WarningVariable w2 -WarningAction SilentlyContinue | Should -Be 'after'
+            @($w2).Count | Should -Be 0
+            $global:TcRuns | Should -Be 2
+            (Get-CacheStats -Context $name).Engine | Should -Be 'Memory'
+        } finally { $ctx.Dispose(); Stop-TestRedis $own }
+    }
 }

@@ -33,6 +33,7 @@ function Stop-TestRedis {
     if (-not $Redis -or -not $Redis.Process) { return }
     if (-not $Redis.Process.HasExited) { $Redis.Process.Kill(); $Redis.Process.WaitForExit(10000) | Out-Null }
     $Redis.Process.Dispose()
+    $Redis.Process = $null
     Remove-Item $Redis.Log -ErrorAction SilentlyContinue
 }
 
