@@ -181,6 +181,19 @@ public sealed class RedisEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_async_lock_excludes_the_sync_one_and_is_released_by_its_owner()
+    {
+        var held = await _engine.AcquireLockAsync("key", TimeSpan.FromSeconds(1));
+        Assert.NotNull(held);
+        Assert.Null(await _engine.AcquireLockAsync("key", TimeSpan.FromMilliseconds(200)));
+        Assert.Null(_engine.AcquireLock("key", TimeSpan.FromMilliseconds(100)));
+        var waiter = _engine.AcquireLockAsync("key", TimeSpan.FromSeconds(30));
+        held!.Dispose();
+        using var next = await waiter;
+        Assert.NotNull(next);
+    }
+
+    [Fact]
     public void A_dead_owners_lock_expires_and_a_waiter_takes_it()
     {
         // A lock left by a process that died: nobody renews or deletes it.

@@ -182,6 +182,22 @@ namespace TwatCache.Engines.Redis
             }
         }
 
+        /// <summary>
+        /// Async form of <see cref="AcquireLock"/> (the shape of <c>IAsyncCrossProcessLocking</c>): polls without
+        /// holding a thread; null when the timeout passes or the server is unreachable.
+        /// </summary>
+        public async Task<IDisposable?> AcquireLockAsync(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await RedisKeyLock.AcquireAsync(_db, _lockPrefix + key, LockLease, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException || ex is TimeoutException)
+            {
+                return null;
+            }
+        }
+
         /// <summary>Does nothing: the connection is shared by the process and outlives contexts.</summary>
         public void Dispose() { }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using StackExchange.Redis;
 
 namespace TwatCache.Engines.Redis
@@ -56,6 +57,26 @@ namespace TwatCache.Engines.Redis
                 if (left <= TimeSpan.Zero) return null;
                 var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + random.NextDouble() / 2));
                 cancellationToken.WaitHandle.WaitOne(jittered < left ? jittered : left);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
+            }
+        }
+
+        /// <summary>Async form of <see cref="Acquire"/>: waits between polls without holding a thread.</summary>
+        public static async Task<RedisKeyLock?> AcquireAsync(IDatabase db, RedisKey key, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var token = (RedisValue)Guid.NewGuid().ToString("N");
+            var deadline = DateTime.UtcNow + timeout;
+            var delay = FirstPoll;
+            var random = new Random();
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await db.StringSetAsync(key, token, expiry: lease, when: When.NotExists).ConfigureAwait(false))
+                    return new RedisKeyLock(db, key, token, lease);
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return null;
+                var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + random.NextDouble() / 2));
+                await Task.Delay(jittered < left ? jittered : left, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
             }
         }
