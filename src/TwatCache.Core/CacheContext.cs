@@ -90,8 +90,21 @@ namespace TwatCache
                         warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
+                case CacheEngineKind.Redis:
+                    try
+                    {
+                        store = Engines.Redis.RedisEngine.Open(o);
+                        // Hosts share the store, so only a secret they share can sign it (no per-host key file).
+                        secret = SecretKeyFile.Explicit(o.Secret);
+                    }
+                    catch (CacheEngineUnavailableException ex)
+                    {
+                        memory = new MemoryEngine();
+                        warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
+                    }
+                    break;
                 default:
-                    throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory, LiteDb or File.");
+                    throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory, LiteDb, File or Redis.");
             }
             return new CacheContext(o, memory, store, secret, temporaryRoot, warnings);
         }

@@ -1,0 +1,252 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using StackExchange.Redis;
+using TwatCache.Locking;
+
+namespace TwatCache.Engines.Redis
+{
+    /// <summary>
+    /// Engine on a Redis server (or cluster) shared by many hosts, through StackExchange.Redis. Each entry is
+    /// a hash at <c>twatcache:&lt;context&gt;:&lt;key&gt;</c> holding the payload beside its metadata; Redis
+    /// expiry removes it when its lifetime ends. Single flight spans machines through lock keys.
+    /// </summary>
+    /// <remarks>
+    /// Lifetimes: an entry's Redis expiry is its lifetime as the writer measured it
+    /// (<see cref="CacheEntry.Expires"/> minus <see cref="CacheEntry.LastAccess"/>), so a host whose clock
+    /// is off still gives the entry its full lifetime; reads also compare the stored expiry with the
+    /// caller's <c>now</c>, as the local engines do. Connection problems raise
+    /// <see cref="CacheEngineUnavailableException"/> within the operation timeout.
+    /// </remarks>
+    public sealed class RedisEngine : ICacheEngine, ICrossProcessLocking
+    {
+        /// <summary>Environment variable read when no connection string is given.</summary>
+        public const string ConnectionVariable = "TWATCACHE_REDIS";
+
+        private const int ScanPageSize = 500;
+        private readonly ConnectionMultiplexer _mux;
+        private readonly IDatabase _db;
+        private readonly string _prefix;
+        private readonly string _lockPrefix;
+
+        /// <summary>
+        /// Connects (or reuses this process's connection) to <paramref name="connectionString"/>, a
+        /// StackExchange.Redis configuration string such as <c>localhost:6379,password=...</c>, for the keys of
+        /// context <paramref name="context"/>. Throws <see cref="CacheEngineUnavailableException"/> when the
+        /// server cannot be reached.
+        /// </summary>
+        public RedisEngine(string connectionString, string context)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new CacheConfigurationException($"The Redis engine needs a connection string (CacheOptions.ConnectionString or ${ConnectionVariable}).");
+            ContextName.Validate(context);
+            RedisConnections.Parse(connectionString);
+            _mux = RedisConnections.Get(connectionString);
+            _db = _mux.GetDatabase();
+            _prefix = "twatcache:" + context + ":";
+            _lockPrefix = "twatcache-lock:" + context + ":";
+            Location = "redis://" + RedisConnections.Describe(connectionString) + "/" + _db.Database + "/" + _prefix;
+        }
+
+        /// <summary>Opens the engine of a context: its connection string, else <c>$TWATCACHE_REDIS</c>.</summary>
+        public static RedisEngine Open(CacheOptions options)
+        {
+            if (options == null) throw new ArgumentNullException(nameof(options));
+            var cs = options.ConnectionString;
+            if (string.IsNullOrWhiteSpace(cs)) cs = Environment.GetEnvironmentVariable(ConnectionVariable);
+            return new RedisEngine(cs ?? string.Empty, options.Name);
+        }
+
+        /// <summary>How long a cross-process lock lives without renewal, i.e. how soon a dead owner's lock frees.</summary>
+        public TimeSpan LockLease { get; set; } = TimeSpan.FromSeconds(15);
+
+        /// <inheritdoc />
+        public string Name => "Redis";
+
+        /// <inheritdoc />
+        public bool StoresObjects => false;
+
+        /// <inheritdoc />
+        public string? Location { get; }
+
+        /// <summary>The Redis key of an entry key.</summary>
+        public string RedisKeyOf(string key) => _prefix + key;
+
+        /// <inheritdoc />
+        public CacheEntry? Get(string key, DateTimeOffset now) => Guard(() =>
+        {
+            var redisKey = (RedisKey)RedisKeyOf(key);
+            var entry = RedisEntryCodec.FromHash(key, _db.HashGetAll(redisKey));
+            if (entry == null) return null;
+            if (entry.IsExpiredAt(now))
+            {
+                _db.KeyDelete(redisKey);
+                return null;
+            }
+            entry.Touch(now);
+            // Recording the read need not hold the caller up; commands on one connection stay in order.
+            _db.HashIncrement(redisKey, RedisEntryCodec.Hits, 1, CommandFlags.FireAndForget);
+            _db.HashSet(redisKey, RedisEntryCodec.Access, now.UtcTicks, flags: CommandFlags.FireAndForget);
+            if (entry.Sliding.HasValue)
+            {
+                _db.HashSet(redisKey, RedisEntryCodec.Expires, entry.Expires!.Value.UtcTicks, flags: CommandFlags.FireAndForget);
+                _db.KeyExpire(redisKey, entry.Sliding.Value, CommandFlags.FireAndForget);
+            }
+            return entry;
+        });
+
+        /// <inheritdoc />
+        public void Set(CacheEntry entry)
+        {
+            if (entry == null) throw new ArgumentNullException(nameof(entry));
+            if (entry.Payload == null) throw new ArgumentException("The Redis engine stores payload bytes; the entry has none.", nameof(entry));
+            var redisKey = (RedisKey)RedisKeyOf(entry.Key);
+            TimeSpan? lifetime = entry.Expires.HasValue ? entry.Expires.Value - entry.LastAccess : (TimeSpan?)null;
+            Guard(() =>
+            {
+                if (lifetime.HasValue && lifetime.Value <= TimeSpan.Zero)
+                {
+                    _db.KeyDelete(redisKey);
+                    return true;
+                }
+                // One transaction, so a reader never sees new fields with the old expiry (or none).
+                var tx = _db.CreateTransaction();
+                _ = tx.KeyDeleteAsync(redisKey);
+                _ = tx.HashSetAsync(redisKey, RedisEntryCodec.ToHash(entry));
+                if (lifetime.HasValue) _ = tx.KeyExpireAsync(redisKey, lifetime.Value);
+                if (!tx.Execute()) throw new CacheEngineUnavailableException("Redis did not apply the write.");
+                return true;
+            });
+        }
+
+        /// <inheritdoc />
+        public bool Remove(string key) => Guard(() => _db.KeyDelete(RedisKeyOf(key)));
+
+        /// <inheritdoc />
+        /// <remarks>SCANs the context's prefix on every primary in pages, never KEYS, and deletes each page.</remarks>
+        public int Clear() => Guard(() =>
+        {
+            int removed = 0;
+            foreach (var page in ScanPages())
+            {
+                var deletions = page.Select(k => _db.KeyDeleteAsync(k)).ToArray();
+                removed += _db.Wait(Task.WhenAll(deletions)).Count(d => d);
+            }
+            return removed;
+        });
+
+        /// <inheritdoc />
+        public int RemoveExpired(DateTimeOffset now) => Guard(() =>
+        {
+            // Redis drops entries when their lifetime ends; this also honours the caller's clock.
+            int removed = 0;
+            foreach (var (key, entry) in ScanMetadata())
+            {
+                if (entry.IsExpiredAt(now) && _db.KeyDelete(key)) removed++;
+            }
+            return removed;
+        });
+
+        /// <inheritdoc />
+        public IReadOnlyList<CacheEntry> List() => Guard(() =>
+            (IReadOnlyList<CacheEntry>)ScanMetadata().Select(x => x.Entry).ToList());
+
+        /// <inheritdoc />
+        public StoreSummary Summarize() => Guard(() =>
+        {
+            long count = 0, bytes = 0;
+            foreach (var (_, entry) in ScanMetadata())
+            {
+                count++;
+                bytes += entry.SizeBytes;
+            }
+            return new StoreSummary(count, bytes, 0);
+        });
+
+        /// <inheritdoc />
+        /// <remarks>
+        /// An unreachable server answers null, as a timeout would: single flight then stays within the process
+        /// and the caller computes, while its store calls report the failure.
+        /// </remarks>
+        public IDisposable? AcquireLock(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return RedisKeyLock.Acquire(_db, _lockPrefix + key, LockLease, timeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RedisException || ex is TimeoutException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Async form of <see cref="AcquireLock"/> (the shape of <c>IAsyncCrossProcessLocking</c>): polls without
+        /// holding a thread; null when the timeout passes or the server is unreachable.
+        /// </summary>
+        public async Task<IDisposable?> AcquireLockAsync(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await RedisKeyLock.AcquireAsync(_db, _lockPrefix + key, LockLease, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException || ex is TimeoutException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Does nothing: the connection is shared by the process and outlives contexts.</summary>
+        public void Dispose() { }
+
+        private IEnumerable<RedisKey[]> ScanPages()
+        {
+            var pattern = (RedisValue)(_prefix + "*");
+            foreach (var server in _mux.GetServers())
+            {
+                if (server.IsReplica) continue;
+                // A primary that is away holds keys of this context too: never report a partial scan as complete.
+                if (!server.IsConnected) throw new CacheEngineUnavailableException($"Redis primary {server.EndPoint} is not connected.");
+                var page = new List<RedisKey>(ScanPageSize);
+                foreach (var key in server.Keys(_db.Database, pattern, ScanPageSize))
+                {
+                    page.Add(key);
+                    if (page.Count == ScanPageSize)
+                    {
+                        yield return page.ToArray();
+                        page.Clear();
+                    }
+                }
+                if (page.Count > 0) yield return page.ToArray();
+            }
+        }
+
+        private IEnumerable<(RedisKey Key, CacheEntry Entry)> ScanMetadata()
+        {
+            foreach (var page in ScanPages())
+            {
+                var reads = page.Select(k => _db.HashGetAsync(k, RedisEntryCodec.MetadataFields)).ToArray();
+                var values = _db.Wait(Task.WhenAll(reads));
+                for (int i = 0; i < page.Length; i++)
+                {
+                    var entry = RedisEntryCodec.FromMetadata(((string)page[i]!).Substring(_prefix.Length), values[i]);
+                    if (entry != null) yield return (page[i], entry);
+                }
+            }
+        }
+
+        private T Guard<T>(Func<T> operation)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (Exception ex) when (ex is RedisException || ex is TimeoutException)
+            {
+                throw new CacheEngineUnavailableException($"Redis at {Location} failed: {ex.Message}", ex);
+            }
+        }
+    }
+}

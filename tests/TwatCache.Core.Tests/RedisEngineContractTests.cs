@@ -1,0 +1,41 @@
+using StackExchange.Redis;
+using TwatCache.Engines;
+using TwatCache.Engines.Redis;
+
+namespace TwatCache.Core.Tests;
+
+/// <summary>
+/// The engine contract against a real redis-server. The contract's fixed "now" (2026-01-01) is checked
+/// against the stored expiry; Redis's own (wall-clock) expiry gets the same lifetime, so with lifetimes
+/// of minutes nothing vanishes under the test and each expiry assert is decided by the engine's own check.
+/// </summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisEngineContractTests : EngineContractTests
+{
+    private readonly RedisEngine _engine;
+    private readonly string _context = "contract-" + Guid.NewGuid().ToString("N");
+    private readonly RedisServer _redis;
+
+    public RedisEngineContractTests(RedisServer redis)
+    {
+        _redis = redis;
+        _engine = new RedisEngine(redis.ConnectionString, _context);
+    }
+
+    protected override ICacheEngine Engine => _engine;
+
+    [Fact]
+    public void Expired_entry_is_gone_from_redis_after_the_read()
+    {
+        Engine.Set(Entry("k", "v", TimeSpan.FromMinutes(5)));
+        Assert.Null(Engine.Get("k", Now + TimeSpan.FromMinutes(6)));
+        using var raw = ConnectionMultiplexer.Connect(_redis.ConnectionString);
+        Assert.False(raw.GetDatabase().KeyExists(_engine.RedisKeyOf("k")));
+    }
+
+    public override void Dispose()
+    {
+        _engine.Clear();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,159 @@
+# The Redis engine against a real redis-server on a free loopback port (started here, killed afterwards).
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
+    Import-Module $ModulePath -Force
+    $script:redis = Start-TestRedis
+}
+
+AfterAll {
+    Remove-Item Env:TWATCACHE_REDIS, Env:TWATCACHE_ENGINE -ErrorAction SilentlyContinue
+    Stop-TestRedis $script:redis
+}
+
+Describe 'Redis engine' {
+    BeforeEach {
+        $root = New-TestCacheRoot
+        $global:TcRuns = 0
+        $env:TWATCACHE_REDIS = $redis.ConnectionString
+        $name = 'pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+    }
+    AfterEach {
+        Invoke-RedisCli $redis EVAL "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end" 0 "twatcache:$name*" | Out-Null
+        Remove-Item Env:TWATCACHE_REDIS, Env:TWATCACHE_ENGINE -ErrorAction SilentlyContinue
+        Remove-TestCacheRoot $root
+    }
+
+    It 'two pwsh processes share an entry' {
+        $script = "`$env:TWATCACHE_REDIS = '$($redis.ConnectionString)'; `$ctx = New-CacheContext -Name $name -Engine Redis; " +
+            "Invoke-Cached { 'made by ' + [Environment]::ProcessId } -Context `$ctx -Ttl 1h; (Get-CacheStats -Context $name).Hits"
+        $first = Invoke-ChildPwsh -Script $script
+        $second = Invoke-ChildPwsh -Script $script
+        $first[0] | Should -Match '^made by \d+$'
+        $second[0] | Should -Be $first[0]
+        $first[1] | Should -Be 0
+        $second[1] | Should -Be 1
+        # Nothing went to the local store: the entry lives in Redis only.
+        Test-Path (Join-Path $root "$name.litedb") | Should -BeFalse
+        @(Invoke-RedisCli $redis --scan --pattern "twatcache:${name}:*").Count | Should -Be 1
+    }
+
+    It 'TWATCACHE_ENGINE=Redis puts the default context on Redis' {
+        $script = "`$env:TWATCACHE_ENGINE = 'Redis'; `$env:TWATCACHE_REDIS = '$($redis.ConnectionString)'; " +
+            "Invoke-Cached { 'from ' + [Environment]::ProcessId } -Key '$name'; (Get-CacheStats -Context default).Engine"
+        $first = Invoke-ChildPwsh -Script $script
+        $second = Invoke-ChildPwsh -Script $script
+        $second[0] | Should -Be $first[0]
+        $first[1] | Should -Be 'Redis'
+        Invoke-RedisCli $redis --scan --pattern 'twatcache:default:*' | Should -Not -BeNullOrEmpty
+        Invoke-RedisCli $redis EVAL "for _,k in ipairs(redis.call('keys', 'twatcache:default:*')) do redis.call('del', k) end" 0 | Out-Null
+    }
+
+    It 'an entry expires with its TTL, in Redis as well' {
+        $ctx = New-CacheContext -Name $name -Engine Redis
+        try {
+            Invoke-Cached { Step; 'v' } -Context $ctx -Ttl 1s | Out-Null
+            $key = @(Invoke-RedisCli $redis --scan --pattern "twatcache:${name}:*")[0]
+            [int](Invoke-RedisCli $redis PTTL $key) | Should -BeGreaterThan 0
+            Invoke-Cached { Step; 'v' } -Context $ctx -Ttl 1s | Out-Null
+            $global:TcRuns | Should -Be 1
+            Start-Sleep -Milliseconds 1500
+            Invoke-RedisCli $redis EXISTS $key | Should -Be 0
+            Invoke-Cached { Step; 'v' } -Context $ctx -Ttl 1s | Out-Null
+            $global:TcRuns | Should -Be 2
+        } finally { $ctx.Dispose() }
+    }
+
+    It 'Clear-Cache empties a context of thousands of entries by SCAN, never KEYS, and spares its neighbours' {
+        $ctx = New-CacheContext -Name $name -Engine Redis
+        $other = New-CacheContext -Name "$name-other" -Engine Redis
+        try {
+            1..2000 | Invoke-Cached { $_ * 2 } -Context $ctx -Ttl 1h | Out-Null
+            Invoke-Cached { 'keep' } -Context $other | Out-Null
+            (Get-CacheStats -Context $name).Entries | Should -Be 2000
+            Invoke-RedisCli $redis CONFIG RESETSTAT | Out-Null
+            Clear-Cache -Context $name -PassThru -Confirm:$false | Should -Be 2000
+            $stats = Invoke-RedisCli $redis INFO commandstats
+            $stats | Where-Object { $_ -like 'cmdstat_keys:*' } | Should -BeNullOrEmpty
+            $stats | Where-Object { $_ -like 'cmdstat_scan:*' } | Should -Not -BeNullOrEmpty
+            @(Invoke-RedisCli $redis --scan --pattern "twatcache:${name}:*").Count | Should -Be 0
+            (Get-CacheStats -Context "$name-other").Entries | Should -Be 1
+        } finally { $ctx.Dispose(); $other.Dispose() }
+    }
+
+    It 'two processes contending for one key run the block once' {
+        $log = Join-Path $root 'runs.log'
+        New-Item -ItemType Directory -Path $root -Force | Out-Null
+        $script = "`$env:TWATCACHE_REDIS = '$($redis.ConnectionString)'; `$ctx = New-CacheContext -Name $name -Engine Redis; " +
+            "Invoke-Cached -Key 'slow' -Context `$ctx -Ttl 1h { Add-Content -Path '$log' -Value ([Environment]::ProcessId); Start-Sleep -Seconds 3; 'computed by ' + [Environment]::ProcessId }"
+        $a = Start-ChildPwsh -Script $script
+        $b = Start-ChildPwsh -Script $script
+        $outA = Wait-ChildPwsh $a
+        $outB = Wait-ChildPwsh $b
+        @(Get-Content $log).Count | Should -Be 1
+        $outA | Should -Be $outB
+        $outA | Should -Be "computed by $(Get-Content $log)"
+    }
+
+    It 'with TWATCACHE_SECRET, payloads forged with redis-cli are ignored and the block runs' {
+        # The attacker has write access to Redis but not the secret: it makes an unsigned entry of its own...
+        $attacker = New-CacheContext -Name "$name-attacker" -Engine Redis
+        Invoke-Cached { 'forged' } -Key 'k' -Context $attacker | Out-Null
+        $attacker.Dispose()
+        $forgedKey = "twatcache:$name-attacker:" + $attacker.HashKey('k')
+
+        $env:TWATCACHE_SECRET = 'fleet-secret'
+        try {
+            $ctx = New-CacheContext -Name $name -Engine Redis
+            Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
+            $victimKey = "twatcache:${name}:" + $ctx.HashKey('k')
+            # ...and copies it over the signed one with redis-cli.
+            Invoke-RedisCli $redis COPY $forgedKey $victimKey REPLACE | Should -Be 1
+            Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
+            $global:TcRuns | Should -Be 2
+            # Bytes that are no envelope at all are a miss too.
+            Invoke-RedisCli $redis HSET $victimKey payload 'not an envelope' | Out-Null
+            Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
+            $global:TcRuns | Should -Be 3
+            $ctx.Dispose()
+        } finally { Remove-Item Env:TWATCACHE_SECRET -ErrorAction SilentlyContinue }
+
+        # Control: without the secret the copied entry would have been served.
+        Invoke-RedisCli $redis COPY $forgedKey $victimKey REPLACE | Out-Null
+        $unsigned = New-CacheContext -Name $name -Engine Redis
+        try { Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $unsigned | Should -Be 'forged' }
+        finally { $unsigned.Dispose() }
+        Invoke-RedisCli $redis DEL $forgedKey | Out-Null
+    }
+
+    It 'a server down at start: New-CacheContext warns once, runs on memory and returns the results' {
+        $env:TWATCACHE_REDIS = "127.0.0.1:$(Get-FreeTcpPort)"
+        $ctx = New-CacheContext -Name $name -Engine Redis -WarningVariable w -WarningAction SilentlyContinue
+        try {
+            @($w).Count | Should -Be 1
+            "$($w[0])" | Should -Match 'Redis'
+            Invoke-Cached { Step; 'v' } -Context $ctx | Should -Be 'v'
+            Invoke-Cached { Step; 'v' } -Context $ctx | Should -Be 'v'
+            $global:TcRuns | Should -Be 1
+            (Get-CacheStats -Context $name).Engine | Should -Be 'Memory'
+        } finally { $ctx.Dispose() }
+    }
+
+    It 'a server stopped mid-run: one warning, memory from then on, results still returned' {
+        $own = Start-TestRedis
+        $env:TWATCACHE_REDIS = $own.ConnectionString
+        $ctx = New-CacheContext -Name $name -Engine Redis
+        try {
+            Invoke-Cached { Step; 'before' } -Context $ctx | Should -Be 'before'
+            (Get-CacheStats -Context $name).Engine | Should -Be 'Redis'
+            Stop-TestRedis $own
+            Invoke-Cached { Step; 'after' } -Context $ctx -WarningVariable w -WarningAction SilentlyContinue | Should -Be 'after'
+            @($w).Count | Should -Be 1
+            "$($w[0])" | Should -Match 'Redis'
+            Invoke-Cached { Step; 'after' } -Context $ctx -WarningVariable w2 -WarningAction SilentlyContinue | Should -Be 'after'
+            @($w2).Count | Should -Be 0
+            $global:TcRuns | Should -Be 2
+            (Get-CacheStats -Context $name).Engine | Should -Be 'Memory'
+        } finally { $ctx.Dispose(); Stop-TestRedis $own }
+    }
+}
