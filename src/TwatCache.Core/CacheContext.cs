@@ -36,6 +36,7 @@ namespace TwatCache
             _temporaryRoot = temporaryRoot;
             _warnings.AddRange(warnings);
             Since = _clock();
+            OnCreated();
         }
 
         /// <summary>Creates a context. An Auto context whose store cannot start falls back to memory and says so in <see cref="Warnings"/>.</summary>
@@ -313,7 +314,7 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             var summary = (_store ?? (ICacheEngine)_memory!).Summarize();
-            return new CacheStats
+            var stats = new CacheStats
             {
                 Context = Name,
                 Engine = EngineName,
@@ -325,12 +326,15 @@ namespace TwatCache
                 Path = Path,
                 Since = Since,
             };
+            OnStatsTaken(stats);
+            return stats;
         }
 
         /// <summary>Releases the engines; a temporary context also deletes its storage.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            OnDisposing();
             _memory?.Dispose();
             _store?.Dispose();
             if (_temporaryRoot != null)
