@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TwatCache.Diagnostics;
+using TwatCache.Engines;
 using TwatCache.Storage;
 
 namespace TwatCache
@@ -17,11 +18,29 @@ namespace TwatCache
         public string? StatsPath => _persistedCounters?.FilePath;
 
         /// <summary>Listing rows of the entries of the outermost persistent layer (or of memory), expired ones included.</summary>
+        /// <remarks>
+        /// Reads served by the memory layer do not reach the store, so an entry that is also in memory shows
+        /// the memory layer's (newer) hit count, last access and sliding expiry.
+        /// </remarks>
         public IReadOnlyList<CacheEntryInfo> GetEntries()
         {
             var now = Now;
+            var live = new Dictionary<string, CacheEntry>(StringComparer.Ordinal);
+            if (_memory != null && _store != null)
+            {
+                foreach (var m in _memory.List()) live[m.Key] = m;
+            }
             var rows = new List<CacheEntryInfo>();
-            foreach (var entry in ListEntries()) rows.Add(new CacheEntryInfo(this, entry, now));
+            foreach (var entry in ListEntries())
+            {
+                if (live.TryGetValue(entry.Key, out var m))
+                {
+                    if (m.Hits > entry.Hits) entry.Hits = m.Hits;
+                    if (m.LastAccess > entry.LastAccess) entry.LastAccess = m.LastAccess;
+                    if (entry.Sliding.HasValue && m.Expires > entry.Expires) entry.Expires = m.Expires;
+                }
+                rows.Add(new CacheEntryInfo(this, entry, now));
+            }
             return rows;
         }
 

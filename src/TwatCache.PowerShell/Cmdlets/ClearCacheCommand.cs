@@ -218,7 +218,7 @@ namespace TwatCache.PowerShell.Cmdlets
             => Expired && OlderThan.HasValue ? $"expired and older than {OlderThan.Value}" : Expired ? "expired" : $"older than {OlderThan!.Value}";
 
         private static string EntryTarget(CacheContext ctx, string hash, string? label)
-            => string.IsNullOrEmpty(label) ? $"entry {hash} of context '{ctx.Name}'" : $"entry {hash} '{label}' of context '{ctx.Name}'";
+            => string.IsNullOrEmpty(label) ? $"entry {hash} of context '{ctx.Name}'" : $"entry {hash} ({label}) of context '{ctx.Name}'";
 
         // -WhatIf given here, or $WhatIfPreference set by the caller.
         private bool WhatIfActive
