@@ -211,8 +211,9 @@ Describe 'Clear-Cache more' {
         $a = New-CacheContext -Name ca -Engine Memory
         $b = New-CacheContext -Name cb -Engine LiteDb
         try {
-            1..3 | ForEach-Object { Invoke-Cached { $_ } -Context $a -ArgumentList $_ | Out-Null }
-            1..2 | ForEach-Object { Invoke-Cached { $_ } -Context $b -ArgumentList $_ | Out-Null }
+            1..3 | ForEach-Object { Invoke-Cached { param($n) $n } -Context $a -ArgumentList $_ | Out-Null }
+            1..2 | ForEach-Object { Invoke-Cached { param($n) $n } -Context $b -ArgumentList $_ | Out-Null }
+            (Get-CacheStats -Context ca, cb).Entries | Should -Be 3, 2
             Invoke-Cached { 'default stays' } | Out-Null
             'ca', $b | Clear-Cache -PassThru -Confirm:$false | Should -Be 5
             (Get-CacheStats -Context ca, cb).Entries | Should -Be 0, 0
@@ -315,7 +316,7 @@ Describe 'Argument completers' {
 
     It '-Engine of <command> completes every engine' -ForEach @(@{ command = 'New-CacheContext -Name x -Engine ' }, @{ command = 'Invoke-Cached { 1 } -Engine ' }) {
         $names = (TabExpansion2 $command $command.Length).CompletionMatches.CompletionText
-        $names | Should -Be ([enum]::GetNames([TwatCache.CacheEngineKind]))
+        $names | Sort-Object | Should -Be ([enum]::GetNames([TwatCache.CacheEngineKind]) | Sort-Object)
         (TabExpansion2 "${command}li" ($command.Length + 2)).CompletionMatches.CompletionText | Should -Be 'LiteDb'
     }
 }
