@@ -10,7 +10,8 @@
     Description          = 'Memoize script blocks and pipelines: Invoke-Cached runs a block once per distinct input and replays its output, in this process or the next run, from memory, an embedded LiteDB store, files or Redis.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
-    CmdletsToExport      = @('Invoke-Cached', 'Get-CacheStats', 'Clear-Cache', 'New-CacheContext')
+    FormatsToProcess     = @('TwatCache.Format.ps1xml')
+    CmdletsToExport      = @('Invoke-Cached', 'Get-CacheStats', 'Get-CacheEntry', 'Clear-Cache', 'New-CacheContext')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

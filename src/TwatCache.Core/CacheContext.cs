@@ -42,6 +42,7 @@ namespace TwatCache
             _temporaryRoot = temporaryRoot;
             _warnings.AddRange(warnings);
             Since = _clock();
+            OnCreated();
         }
 
         /// <summary>Creates a context. An Auto context whose store cannot start falls back to memory and says so in <see cref="Warnings"/>.</summary>
@@ -458,7 +459,7 @@ namespace TwatCache
             var store = _store;
             var summary = (store != null ? OnStore<StoreSummary?>(store, s => s.Summarize(), null) : null)
                 ?? _memory?.Summarize() ?? new StoreSummary(0, 0, 0);
-            return new CacheStats
+            var stats = new CacheStats
             {
                 Context = Name,
                 Engine = EngineName,
@@ -470,12 +471,15 @@ namespace TwatCache
                 Path = Path,
                 Since = Since,
             };
+            OnStatsTaken(stats);
+            return stats;
         }
 
         /// <summary>Releases the engines; a temporary context also deletes its storage.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            OnDisposing();
             _memory?.Dispose();
             _store?.Dispose();
             if (_temporaryRoot != null)

@@ -6,7 +6,11 @@ BeforeAll {
 Describe 'Module' {
     It 'exports exactly the documented cmdlets' {
         $names = (Get-Command -Module TwatCache).Name | Sort-Object
-        $names | Should -Be @('Clear-Cache', 'Get-CacheStats', 'Invoke-Cached', 'New-CacheContext')
+        $names | Should -Be @('Clear-Cache', 'Get-CacheEntry', 'Get-CacheStats', 'Invoke-Cached', 'New-CacheContext')
+    }
+
+    It 'declares an output type on every cmdlet' {
+        foreach ($c in Get-Command -Module TwatCache) { $c.OutputType.Count | Should -BeGreaterThan 0 -Because $c.Name }
     }
 }
 
@@ -126,5 +130,193 @@ Describe 'New-CacheContext' {
         $err = $null
         try { New-CacheContext -Name $name } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'TwatCache.Configuration*'
+    }
+}
+
+Describe 'Get-CacheStats more' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'filters by context objects and names, also from the pipeline' {
+        $a = New-CacheContext -Name sa -Engine Memory
+        $b = New-CacheContext -Name sb -Engine LiteDb
+        try {
+            Invoke-Cached { 1 } -Context $a | Out-Null
+            Invoke-Cached { 1 } -Context $b | Out-Null
+            Invoke-Cached { 1 } -Context $b | Out-Null
+            (Get-CacheStats -Context $a, 'sb').Context | Should -Be 'sa', 'sb'
+            ('sb', $a | Get-CacheStats).Context | Should -Be 'sb', 'sa'
+            $sb = Get-CacheStats -Context sb
+            $sb.Hits, $sb.Misses, $sb.Entries | Should -Be 1, 1, 1
+            $sb.Path | Should -Be (Join-Path $root 'sb.litedb')
+            (Get-CacheStats -Context sa).Path | Should -BeNullOrEmpty
+            @(Get-CacheStats).Context | Should -Contain 'sa'
+        } finally { $a.Dispose(); $b.Dispose() }
+    }
+
+    It 'keeps an exact running total of hits and misses across processes' {
+        Invoke-ChildPwsh -Root $root -Script "1..3 | % { Invoke-Cached { 'x' } | Out-Null }; Invoke-Cached { 'y' } | Out-Null" | Out-Null
+        $second = Invoke-ChildPwsh -Root $root -Script "Invoke-Cached { 'x' } | Out-Null; Invoke-Cached { 'z' } | Out-Null; `$s = Get-CacheStats -Context default; `"`$(`$s.Hits)/`$(`$s.Misses)/`$(`$s.Entries)`""
+        # First process: 2 hits, 2 misses; second: 1 hit, 1 miss, and it sees the first one's total.
+        $second | Select-Object -Last 1 | Should -Be '3/3/3'
+        $s = Get-CacheStats -Context default
+        $s.Hits | Should -Be 3
+        $s.Misses | Should -Be 3
+        $s.HitRate | Should -Be 0.5
+        Invoke-Cached { 'x' } | Out-Null
+        (Get-CacheStats -Context default).Hits | Should -Be 4
+    }
+
+    It 'an unknown context is an error; the other contexts still report' {
+        $err = $null
+        $rows = Get-CacheStats -Context default, 'missing' -ErrorVariable err -ErrorAction SilentlyContinue
+        $rows.Context | Should -Be 'default'
+        $err[0].FullyQualifiedErrorId | Should -Be 'TwatCache.Configuration,TwatCache.PowerShell.Cmdlets.GetCacheStatsCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'shows as a table with the documented columns' {
+        Invoke-Cached { 1 } | Out-Null
+        $text = Get-CacheStats -Context default | Out-String -Width 250
+        foreach ($column in 'Context', 'Engine', 'Entries', 'SizeBytes', 'Hits', 'Misses', 'HitRate', 'Evictions', 'Path', 'Since') {
+            $text | Should -Match "\b$column\b"
+        }
+        $text | Should -Match '0\.0 ?%'
+    }
+}
+
+Describe 'Clear-Cache more' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It '-OlderThan removes only entries written before that age' {
+        Invoke-Cached { 'old' } -Key old | Out-Null
+        Start-Sleep -Milliseconds 700
+        Invoke-Cached { 'new' } -Key new | Out-Null
+        Clear-Cache -OlderThan 500ms -PassThru -Confirm:$false | Should -Be 1
+        (Get-CacheEntry).Label | Should -Be 'new'
+    }
+
+    It '-Expired -OlderThan removes entries that are both' {
+        Invoke-Cached { 'a' } -Key expired-old -Ttl 100ms | Out-Null
+        Invoke-Cached { 'b' } -Key live-old -Ttl 1h | Out-Null
+        Start-Sleep -Milliseconds 700
+        Invoke-Cached { 'c' } -Key expired-new -Ttl 1ms | Out-Null
+        Start-Sleep -Milliseconds 50
+        Clear-Cache -Expired -OlderThan 500ms -PassThru -Confirm:$false | Should -Be 1
+        (Get-CacheEntry).Label | Sort-Object | Should -Be 'expired-new', 'live-old'
+    }
+
+    It 'clears the contexts given by name from the pipeline and counts them together' {
+        $a = New-CacheContext -Name ca -Engine Memory
+        $b = New-CacheContext -Name cb -Engine LiteDb
+        try {
+            1..3 | ForEach-Object { Invoke-Cached { param($n) $n } -Context $a -ArgumentList $_ | Out-Null }
+            1..2 | ForEach-Object { Invoke-Cached { param($n) $n } -Context $b -ArgumentList $_ | Out-Null }
+            (Get-CacheStats -Context ca, cb).Entries | Should -Be 3, 2
+            Invoke-Cached { 'default stays' } | Out-Null
+            'ca', $b | Clear-Cache -PassThru -Confirm:$false | Should -Be 5
+            (Get-CacheStats -Context ca, cb).Entries | Should -Be 0, 0
+            (Get-CacheStats -Context default).Entries | Should -Be 1
+        } finally { $a.Dispose(); $b.Dispose() }
+    }
+
+    It 'clears the ambient context when called inside a scoped block' {
+        Invoke-Cached { 'default stays' } | Out-Null
+        New-CacheContext -Name scoped -Engine Memory -ScriptBlock {
+            Invoke-Cached { 1 } | Out-Null
+            Clear-Cache -PassThru -Confirm:$false
+        } | Should -Be 1
+        (Get-CacheStats -Context default).Entries | Should -Be 1
+    }
+
+    It '-All clears every open context and the stores no one has open' {
+        Invoke-ChildPwsh -Root $root -Script "New-CacheContext -Name offline -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null; Invoke-Cached { 2 } | Out-Null }" | Out-Null
+        $m = New-CacheContext -Name mem -Engine Memory
+        try {
+            Invoke-Cached { 'm' } -Context $m | Out-Null
+            Invoke-Cached { 'd' } | Out-Null
+            Clear-Cache -All -PassThru -Confirm:$false | Should -Be 4
+            @(Get-CacheEntry -Context offline).Count | Should -Be 0
+            @(Get-CacheEntry -Context mem).Count | Should -Be 0
+            @(Get-CacheEntry -Context default).Count | Should -Be 0
+        } finally { $m.Dispose() }
+    }
+
+    It '-All -WhatIf lists every entry that would go and removes nothing' {
+        $out = Invoke-ChildPwsh -Root $root -Script @'
+New-CacheContext -Name w1 -Engine LiteDb -ScriptBlock { Invoke-Cached { 'first' } -Key first | Out-Null }
+Invoke-Cached { 'second' } -Key second | Out-Null
+Clear-Cache -All -WhatIf
+"left=$(@(Get-CacheEntry -Context w1).Count + @(Get-CacheEntry -Context default).Count)"
+Clear-Cache -Expired -WhatIf
+'@
+        ($out | Where-Object { "$_" -like 'What if:*(first) of context ''w1''*' }).Count | Should -Be 1
+        ($out | Where-Object { "$_" -like 'What if:*(second) of context ''default''*' }).Count | Should -Be 1
+        $out | Should -Contain 'left=2'
+        @(Get-CacheEntry -Context w1).Count | Should -Be 1
+    }
+
+    It 'a disposed or unknown context changes nothing and reports an error' {
+        Invoke-Cached { 'stays' } | Out-Null
+        $ctx = New-CacheContext -Name disposed -Engine Memory
+        $ctx.Dispose()
+        $err = $null
+        Clear-Cache -Context $ctx, 'unknown' -ErrorVariable err -ErrorAction SilentlyContinue -Confirm:$false
+        $err.Count | Should -Be 2
+        $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TwatCache.Configuration,*' }
+        (Get-CacheStats -Context default).Entries | Should -Be 1
+    }
+
+    It 'shows progress on a large clear' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($module, $root)
+                $env:TWATCACHE_ROOT = $root
+                Import-Module $module
+                $ctx = New-CacheContext -Name big -Engine Memory
+                try {
+                    1..250 | Invoke-Cached { $_ } -Context $ctx | Out-Null
+                    Start-Sleep -Milliseconds 20
+                    Clear-Cache -Context $ctx -OlderThan 1ms -PassThru -Confirm:$false
+                } finally { $ctx.Dispose() }
+            }).AddArgument($ModulePath).AddArgument($root)
+            Start-Sleep -Milliseconds 10
+            $result = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $result | Should -Be 250
+            @($ps.Streams.Progress | Where-Object Activity -eq "Clearing context 'big'").Count | Should -BeGreaterThan 1
+        } finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Argument completers' {
+    BeforeEach { $root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It '-Context of <command> completes open contexts and stores under the root' -ForEach @(
+        @{ command = 'Get-CacheStats -Context ' }, @{ command = 'Get-CacheEntry -Context ' },
+        @{ command = 'Clear-Cache -WhatIf -Context ' }, @{ command = 'Invoke-Cached { 1 } -Context ' }
+    ) {
+        New-Item -ItemType Directory $root -Force | Out-Null
+        Invoke-ChildPwsh -Root $root -Script "New-CacheContext -Name ondisk -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null }" | Out-Null
+        $ctx = New-CacheContext -Name live-one -Engine Memory
+        try {
+            $names = (TabExpansion2 $command $command.Length).CompletionMatches.CompletionText
+            $names | Should -Contain 'ondisk'
+            $names | Should -Contain 'live-one'
+            $names | Should -Contain 'default'
+            $narrow = (TabExpansion2 "${command}on" ($command.Length + 2)).CompletionMatches.CompletionText
+            $narrow | Should -Be 'ondisk'
+            # Completing opened nothing.
+            @(Get-CacheStats | Where-Object Context -eq 'ondisk').Count | Should -Be 0
+        } finally { $ctx.Dispose() }
+    }
+
+    It '-Engine of <command> completes every engine' -ForEach @(@{ command = 'New-CacheContext -Name x -Engine ' }, @{ command = 'Invoke-Cached { 1 } -Engine ' }) {
+        $names = (TabExpansion2 $command $command.Length).CompletionMatches.CompletionText
+        $names | Sort-Object | Should -Be ([enum]::GetNames([TwatCache.CacheEngineKind]) | Sort-Object)
+        (TabExpansion2 "${command}li" ($command.Length + 2)).CompletionMatches.CompletionText | Should -Be 'LiteDb'
     }
 }

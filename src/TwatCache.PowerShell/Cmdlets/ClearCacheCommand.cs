@@ -1,68 +1,239 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Keys;
+using TwatCache.Storage;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Clear-Cache: removes entries of a context (default: the current one), every layer included.
-    /// -Expired removes only expired entries; -Key removes one entry by its -Key value or key hash.
+    /// Clear-Cache: removes entries. Without parameters it empties the current context (ambient, else the
+    /// default), every layer; -Context picks contexts (objects or names, also from the pipeline); entries
+    /// piped from Get-CacheEntry are removed one by one; -Key removes one entry; -Expired and -OlderThan
+    /// narrow what goes; -All covers every open context and every store under the cache root.
+    /// One confirmation per context; -WhatIf lists each entry that would go.
     /// </summary>
-    [Cmdlet(VerbsCommon.Clear, "Cache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "All")]
+    [Cmdlet(VerbsCommon.Clear, "Cache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ContextSet)]
     [OutputType(typeof(int))]
     public sealed class ClearCacheCommand : PSCmdlet
     {
-        /// <summary>The context (object or name) to clear; default: the ambient context, else the default one.</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true)]
-        public object? Context { get; set; }
+        private const string ContextSet = "Context";
+        private const string KeySet = "Key";
+        private const string AllSet = "All";
+        private const int ProgressThreshold = 200;
+        private const int ProgressEvery = 100;
+        private const int ProgressId = 0x7C4C;
+        private int _removed;
 
-        /// <summary>Remove only entries whose TTL has passed.</summary>
-        [Parameter(ParameterSetName = "Expired", Mandatory = true)]
-        public SwitchParameter Expired { get; set; }
+        /// <summary>
+        /// Contexts (objects or names) to clear, or entries from Get-CacheEntry to remove; default: the
+        /// ambient context, else the default one.
+        /// </summary>
+        [Parameter(ParameterSetName = ContextSet, Position = 0, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = KeySet, Position = 0, ValueFromPipeline = true)]
+        [ArgumentCompleter(typeof(ContextNameCompleter))]
+        [Alias("InputObject")]
+        public object[]? Context { get; set; }
 
         /// <summary>Remove the entry of this -Key value (as given to Invoke-Cached -Key), or of this 32-character key hash.</summary>
-        [Parameter(ParameterSetName = "Key", Mandatory = true)]
+        [Parameter(ParameterSetName = KeySet, Mandatory = true)]
         public object? Key { get; set; }
+
+        /// <summary>Remove only entries whose TTL has passed.</summary>
+        [Parameter(ParameterSetName = ContextSet)]
+        [Parameter(ParameterSetName = AllSet)]
+        public SwitchParameter Expired { get; set; }
+
+        /// <summary>Remove only entries written longer ago than this (a TTL: 30m, 1d, 00:10:00...). With -Expired, both must hold.</summary>
+        [Parameter(ParameterSetName = ContextSet)]
+        [Parameter(ParameterSetName = AllSet)]
+        [TtlTransformation]
+        public TimeSpan? OlderThan { get; set; }
+
+        /// <summary>Clear every open context and every store found under the cache root, open or not.</summary>
+        [Parameter(ParameterSetName = AllSet, Mandatory = true)]
+        public SwitchParameter All { get; set; }
 
         /// <summary>Write the number of entries removed.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private bool Filtered => Expired || OlderThan.HasValue;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
+        {
+            if (ParameterSetName == AllSet)
+            {
+                ClearAll();
+                return;
+            }
+            if (Context == null)
+            {
+                WithContext(null, ClearContext);
+                return;
+            }
+            foreach (var item in Context)
+            {
+                var bare = item is PSObject pso ? pso.BaseObject : item;
+                if (bare is CacheEntryInfo entry && ParameterSetName == ContextSet) RemoveEntry(entry);
+                else WithContext(item, ClearContext);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            WriteVerbose($"Removed {_removed} entr{(_removed == 1 ? "y" : "ies")}.");
+            if (PassThru) WriteObject(_removed);
+        }
+
+        private void WithContext(object? target, Action<CacheContext> action)
         {
             CacheContext ctx;
             try
             {
-                ctx = ContextResolver.Resolve(Context, null);
+                ctx = ContextResolver.Resolve(target, null);
             }
-            catch (TwatCacheException ex)
+            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
             {
-                WriteError(ErrorRecords.From(ex, Context));
+                WriteError(ErrorRecords.FromAny(ex, target, "Finding the context"));
                 return;
             }
-            int removed = 0;
-            if (Expired)
+            Guarded(ctx.Name, () => action(ctx));
+        }
+
+        // A context or store that fails is an error of its own; the others are still cleared.
+        private void Guarded(object target, Action action)
+        {
+            ErrorRecord? error = null;
+            try
             {
-                if (ShouldProcess($"context '{ctx.Name}' ({ctx.EngineName})", "Remove expired entries")) removed = ctx.RemoveExpired();
+                action();
             }
-            else if (ParameterSetName == "Key")
+            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
+            {
+                error = ErrorRecords.FromAny(ex, target, $"Clearing '{target}'");
+            }
+            if (error != null) WriteError(error);
+        }
+
+        private void ClearContext(CacheContext ctx)
+        {
+            if (ParameterSetName == KeySet)
             {
                 var hash = HashOf(ctx, Key!);
-                if (ShouldProcess($"entry {hash} of context '{ctx.Name}'", "Remove")) removed = ctx.RemoveByHash(hash) ? 1 : 0;
+                if (ShouldProcess(EntryTarget(ctx, hash, null), "Remove") && ctx.RemoveByHash(hash)) _removed++;
+                return;
             }
-            else if (ShouldProcess($"context '{ctx.Name}' ({ctx.EngineName})", "Remove all entries"))
+            var now = ctx.Now;
+            var candidates = Filtered || WhatIfActive ? ctx.GetEntries().Where(e => Matches(e.Expires, e.Created, now)).ToList() : null;
+            if (WhatIfActive)
             {
-                removed = ctx.Clear();
+                // -WhatIf names every entry that would go (ShouldProcess prints and returns false).
+                foreach (var e in candidates!) ShouldProcess(EntryTarget(ctx, e.Key, e.Label), "Remove");
+                if (candidates!.Count == 0) WriteVerbose($"Context '{ctx.Name}': nothing to remove.");
+                return;
             }
-            WriteVerbose($"Removed {removed} entr{(removed == 1 ? "y" : "ies")} from context '{ctx.Name}'.");
-            if (PassThru) WriteObject(removed);
+            if (!Filtered)
+            {
+                if (ShouldProcess($"context '{ctx.Name}' ({ctx.EngineName})", "Remove all entries")) _removed += ctx.Clear();
+                return;
+            }
+            if (candidates!.Count == 0) return;
+            if (!ShouldProcess($"context '{ctx.Name}' ({ctx.EngineName})", $"Remove {candidates.Count} {Describe()} entr{(candidates.Count == 1 ? "y" : "ies")}")) return;
+            if (Expired && !OlderThan.HasValue)
+            {
+                _removed += ctx.RemoveExpired();
+                return;
+            }
+            RemoveWithProgress(ctx, candidates.Select(e => e.Key).ToList());
+        }
+
+        private void RemoveEntry(CacheEntryInfo entry)
+        {
+            WithContext(entry.Context, ctx =>
+            {
+                if (Filtered && !Matches(entry.Expires, entry.Created, ctx.Now)) return;
+                if (ShouldProcess(EntryTarget(ctx, entry.Key, entry.Label), "Remove") && ctx.RemoveByHash(entry.Key)) _removed++;
+            });
+        }
+
+        private void ClearAll()
+        {
+            var open = ContextRegistry.All();
+            var root = CacheRoot.Resolve();
+            var openPaths = new HashSet<string>(open.Where(c => c.Path != null).Select(c => c.Path!), StringComparer.Ordinal);
+            var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.StorePath(root, n))).ToList();
+            int total = open.Count + closed.Count, done = 0;
+            foreach (var ctx in open)
+            {
+                Progress("Clearing every context", ctx.Name, done++, total);
+                if (!ctx.IsDisposed) Guarded(ctx.Name, () => ClearContext(ctx));
+            }
+            foreach (var name in closed)
+            {
+                Progress("Clearing every context", name, done++, total);
+                Guarded(name, () =>
+                {
+                    using var ctx = ContextRegistry.OpenStore(name, root);
+                    ClearContext(ctx);
+                });
+            }
+            if (total > 1) CompleteProgress("Clearing every context");
+        }
+
+        private void RemoveWithProgress(CacheContext ctx, IReadOnlyList<string> hashes)
+        {
+            var activity = $"Clearing context '{ctx.Name}'";
+            bool show = hashes.Count >= ProgressThreshold;
+            for (int i = 0; i < hashes.Count; i++)
+            {
+                if (show && i % ProgressEvery == 0) Progress(activity, $"{i} of {hashes.Count} entries removed", i, hashes.Count);
+                if (ctx.RemoveByHash(hashes[i])) _removed++;
+            }
+            if (show) CompleteProgress(activity);
+        }
+
+        private void Progress(string activity, string status, int done, int total)
+        {
+            if (total < 2) return;
+            WriteProgress(new ProgressRecord(ProgressId, activity, status) { PercentComplete = (int)(100L * done / total) });
+        }
+
+        private void CompleteProgress(string activity)
+            => WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+
+        private bool Matches(DateTimeOffset? expires, DateTimeOffset created, DateTimeOffset now)
+        {
+            if (Expired && !(expires.HasValue && now >= expires.Value)) return false;
+            if (OlderThan.HasValue && created > now - OlderThan.Value) return false;
+            return true;
+        }
+
+        private string Describe()
+            => Expired && OlderThan.HasValue ? $"expired and older than {OlderThan.Value}" : Expired ? "expired" : $"older than {OlderThan!.Value}";
+
+        private static string EntryTarget(CacheContext ctx, string hash, string? label)
+            => string.IsNullOrEmpty(label) ? $"entry {hash} of context '{ctx.Name}'" : $"entry {hash} ({label}) of context '{ctx.Name}'";
+
+        // -WhatIf given here, or $WhatIfPreference set by the caller.
+        private bool WhatIfActive
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)) return w is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(w);
+                return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            }
         }
 
         private static string HashOf(CacheContext ctx, object key)
         {
             var bare = key is PSObject pso ? pso.BaseObject : key;
+            if (bare is CacheEntryInfo entry) return entry.Key;
             if (bare is string s && s.Length == 32 && IsHex(s)) return s;
             return ctx.HashKey(InvocationKey.ForExplicitKey(bare));
         }

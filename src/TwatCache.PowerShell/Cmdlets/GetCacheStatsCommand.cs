@@ -1,17 +1,22 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
-    /// <summary>Get-CacheStats: hits, misses, entries and size per open context.</summary>
+    /// <summary>
+    /// Get-CacheStats: entries, size, hits, misses, hit rate and evictions per context. For persistent stores
+    /// hits and misses are a running total across processes (kept beside the store) plus this process's.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "CacheStats")]
     [OutputType(typeof(CacheStats))]
     public sealed class GetCacheStatsCommand : PSCmdlet
     {
         /// <summary>Contexts (objects or names) to report; default: the current context and every open one.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
+        [ArgumentCompleter(typeof(ContextNameCompleter))]
         public object[]? Context { get; set; }
 
         /// <inheritdoc />
@@ -31,21 +36,17 @@ namespace TwatCache.PowerShell.Cmdlets
         // One context that cannot report (its store vanished, say) is an error of its own; the others still report.
         private void Report(Func<CacheContext> pick, object? target)
         {
+            CacheStats stats;
             try
             {
-                WriteObject(pick().GetStats());
+                stats = pick().GetStats();
             }
-            catch (TwatCacheException ex)
+            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
             {
-                WriteError(ErrorRecords.From(ex, target));
+                WriteError(ErrorRecords.FromAny(ex, target, $"Reading the statistics of context '{target}'"));
+                return;
             }
-            catch (Exception ex) when (ex is System.IO.IOException || IsStoreException(ex) || ex is UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.From(new CacheOperationException($"Statistics of context '{target}' cannot be read: {ex.Message}", ex), target));
-            }
+            WriteObject(stats);
         }
-
-        // By name: the cmdlet assembly references no dependency (LiteDB loads in TwatCache's own load context).
-        private static bool IsStoreException(Exception ex) => ex.GetType().FullName == "LiteDB.LiteException";
     }
 }

@@ -42,10 +42,12 @@ namespace TwatCache.PowerShell.Cmdlets
 
         /// <summary>Engine of the default context to use (when no -Context is given).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(EngineCompleter))]
         public CacheEngineKind? Engine { get; set; }
 
         /// <summary>The context (object or name) to cache in; default: the ambient context, else the default one.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ContextNameCompleter))]
         public object? Context { get; set; }
 
         /// <summary>An explicit key that replaces the block text, arguments, item and variables.</summary>

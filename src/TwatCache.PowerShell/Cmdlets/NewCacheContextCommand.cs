@@ -16,13 +16,34 @@ namespace TwatCache.PowerShell.Cmdlets
     [OutputType(typeof(CacheContext))]
     public sealed class NewCacheContextCommand : PSCmdlet
     {
-        /// <summary>Context name (letters, digits, '-', '_', '.').</summary>
+        /// <summary>Context name (letters, digits, '-', '_', '.'); it names the store and namespaces keys.</summary>
         [Parameter(Mandatory = true, Position = 0)]
+        [ArgumentCompleter(typeof(ContextNameCompleter))]
         public string Name { get; set; } = null!;
 
         /// <summary>The engine (default: $env:TWATCACHE_ENGINE, else Auto).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(EngineCompleter))]
         public CacheEngineKind? Engine { get; set; }
+
+        /// <summary>Most entries the context keeps (eviction by -Policy beyond that).</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long? MaxEntries { get; set; }
+
+        /// <summary>Most payload bytes the context keeps (eviction by -Policy beyond that).</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long? MaxBytes { get; set; }
+
+        /// <summary>Which entries go first when over -MaxEntries or -MaxBytes: Lru (default), Lfu, Fifo, Random.</summary>
+        [Parameter]
+        public EvictionPolicy? Policy { get; set; }
+
+        /// <summary>Connection string of the Redis engine (e.g. localhost:6379).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConnectionString { get; set; }
 
         /// <summary>Cache root directory for this context's store.</summary>
         [Parameter]
@@ -54,9 +75,12 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            CacheContext ctx;
+            CacheContext? ctx = null;
             try
             {
+                // Checked before anything is created, so a refused call leaves no file behind.
+                ContextName.Validate(Name);
+                ContextRegistry.EnsureNameFree(Name);
                 ctx = CacheContext.Create(new CacheOptions
                 {
                     Name = Name,
@@ -64,14 +88,19 @@ namespace TwatCache.PowerShell.Cmdlets
                     Root = Path != null ? GetUnresolvedProviderPathFromPSPath(Path) : null,
                     DefaultTtl = Ttl,
                     SlidingTtl = SlidingTtl,
+                    MaxEntries = MaxEntries,
+                    MaxBytes = MaxBytes,
+                    Policy = Policy ?? EvictionPolicy.Lru,
+                    ConnectionString = ConnectionString,
                     Temporary = Temporary,
                     Serializer = new CliXmlSerializer(Depth),
                 });
                 ContextRegistry.Register(ctx);
             }
-            catch (TwatCacheException ex)
+            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
             {
-                ThrowTerminatingError(ErrorRecords.From(ex, Name));
+                ctx?.Dispose();
+                ThrowTerminatingError(ErrorRecords.FromAny(ex, Name, $"Creating context '{Name}'"));
                 return;
             }
             foreach (var warning in ctx.Warnings) WriteWarning(warning);

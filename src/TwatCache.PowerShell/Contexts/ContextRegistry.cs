@@ -100,9 +100,26 @@ namespace TwatCache.PowerShell.Contexts
             lock (Gate)
             {
                 Named.RemoveAll(c => c.IsDisposed);
+                // A store opened on demand by name gives way to an explicit context of that name.
+                foreach (var opened in Defaults.Where(kv => kv.Key.StartsWith(StoreKeyPrefix + ctx.Name + "|", StringComparison.OrdinalIgnoreCase)).ToList())
+                {
+                    Defaults.Remove(opened.Key);
+                    Warned.Remove(opened.Value);
+                    opened.Value.Dispose();
+                }
                 if (Named.Any(c => string.Equals(c.Name, ctx.Name, StringComparison.OrdinalIgnoreCase)))
                     throw new CacheConfigurationException($"A context named '{ctx.Name}' is already open. Dispose it first, or choose another name.");
                 Named.Add(ctx);
+            }
+        }
+
+        /// <summary>Throws when a named context of that name is open (checked before a new one is created).</summary>
+        public static void EnsureNameFree(string name)
+        {
+            lock (Gate)
+            {
+                if (Named.Any(c => !c.IsDisposed && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+                    throw new CacheConfigurationException($"A context named '{name}' is already open. Dispose it first, or choose another name.");
             }
         }
 
@@ -112,7 +129,10 @@ namespace TwatCache.PowerShell.Contexts
             lock (Gate) Named.Remove(ctx);
         }
 
-        /// <summary>An open context by name: named contexts first, then the default.</summary>
+        /// <summary>
+        /// A context by name: an open named context, else the default, else a store of that name found under
+        /// the current root (opened on demand and kept open like the defaults); null when there is none.
+        /// </summary>
         public static CacheContext? Find(string name)
         {
             lock (Gate)
@@ -120,8 +140,33 @@ namespace TwatCache.PowerShell.Contexts
                 var named = Named.FirstOrDefault(c => !c.IsDisposed && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
                 if (named != null) return named;
             }
-            return string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase) ? GetDefault() : null;
+            if (string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase)) return GetDefault();
+            var root = CacheRoot.Resolve();
+            if (!StoreDiscovery.Exists(root, name)) return null;
+            var id = StoreKeyPrefix + name + "|" + root;
+            lock (Gate)
+            {
+                if (Defaults.TryGetValue(id, out var existing) && !existing.IsDisposed) return existing;
+                DisposeDefaultsOutside(root);
+                var ctx = OpenStore(name, root);
+                Defaults[id] = ctx;
+                return ctx;
+            }
         }
+
+        /// <summary>
+        /// Opens the store named <paramref name="name"/> under <paramref name="root"/> as an Auto context with
+        /// the module's serializer; the caller owns (and disposes) it. Used for stores nobody opened yet.
+        /// </summary>
+        public static CacheContext OpenStore(string name, string root) => CacheContext.Create(new CacheOptions
+        {
+            Name = name,
+            Engine = CacheEngineKind.Auto,
+            Root = root,
+            Serializer = new CliXmlSerializer(),
+        });
+
+        private const string StoreKeyPrefix = "store:";
 
         /// <summary>Every open context (defaults and named).</summary>
         public static IReadOnlyList<CacheContext> All()

@@ -20,7 +20,10 @@ namespace TwatCache.PowerShell.Contexts
             return ContextRegistry.GetDefault(engine);
         }
 
-        /// <summary>A context from a -Context argument; an unknown name or a disposed context is a configuration error.</summary>
+        /// <summary>
+        /// A context from a -Context argument: a context, a name (an open context or a store under the root),
+        /// or a row of Get-CacheStats / Get-CacheEntry. An unknown name or a disposed context is a configuration error.
+        /// </summary>
         public static CacheContext FromArgument(object context)
         {
             var bare = context is PSObject pso ? pso.BaseObject : context;
@@ -29,7 +32,13 @@ namespace TwatCache.PowerShell.Contexts
                 if (ctx.IsDisposed) throw new CacheConfigurationException($"The context '{ctx.Name}' has been disposed.");
                 return ctx;
             }
-            var name = bare?.ToString() ?? string.Empty;
+            // Rows of Get-CacheStats and Get-CacheEntry name their context.
+            var name = bare switch
+            {
+                CacheStats stats => stats.Context,
+                CacheEntryInfo entry => entry.Context,
+                _ => bare?.ToString() ?? string.Empty,
+            };
             return ContextRegistry.Find(name)
                 ?? throw new CacheConfigurationException($"No open context is named '{name}'. Create it with New-CacheContext -Name {name}.");
         }

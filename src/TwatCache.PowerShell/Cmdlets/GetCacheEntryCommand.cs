@@ -1,0 +1,70 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using TwatCache.PowerShell.Binding;
+using TwatCache.PowerShell.Contexts;
+
+namespace TwatCache.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Get-CacheEntry: lists the entries of a context (default: the ambient one, else the default one):
+    /// key hash, label, size, times and hits, never the values. Pipe the result into Clear-Cache to remove them.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "CacheEntry")]
+    [OutputType(typeof(CacheEntryInfo))]
+    public sealed class GetCacheEntryCommand : PSCmdlet
+    {
+        private WildcardPattern? _label;
+
+        /// <summary>Contexts (objects or names) to list; default: the current context.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [ArgumentCompleter(typeof(ContextNameCompleter))]
+        public object[]? Context { get; set; }
+
+        /// <summary>Only entries whose label matches this wildcard pattern.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string? Label { get; set; }
+
+        /// <summary>Only entries whose TTL has passed (they are purged on the next read or by Clear-Cache -Expired).</summary>
+        [Parameter]
+        public SwitchParameter Expired { get; set; }
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            if (Label != null) _label = new WildcardPattern(Label, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (Context == null)
+            {
+                List(null);
+                return;
+            }
+            foreach (var c in Context) List(c);
+        }
+
+        private void List(object? target)
+        {
+            CacheEntryInfo[] rows;
+            try
+            {
+                var ctx = ContextResolver.Resolve(target, null);
+                rows = ctx.GetEntries()
+                    .Where(e => (!Expired || e.IsExpired) && (_label == null || _label.IsMatch(e.Label)))
+                    .OrderBy(e => e.Created)
+                    .ToArray();
+            }
+            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
+            {
+                WriteError(ErrorRecords.FromAny(ex, target, "Listing entries"));
+                return;
+            }
+            foreach (var row in rows) WriteObject(row);
+        }
+    }
+}
