@@ -36,6 +36,7 @@ namespace TwatCache
             _temporaryRoot = temporaryRoot;
             _warnings.AddRange(warnings);
             Since = _clock();
+            LogStartupWarnings();
         }
 
         /// <summary>Creates a context. An Auto context whose store cannot start falls back to memory and says so in <see cref="Warnings"/>.</summary>
@@ -139,6 +140,7 @@ namespace TwatCache
             if (entry != null && IsOfType(entry.Value, type))
             {
                 Counters.Hit();
+                LogLookup(hash, hit: true);
                 value = entry.Value;
                 return true;
             }
@@ -154,10 +156,12 @@ namespace TwatCache
                         _memory.Set(stored);
                     }
                     Counters.Hit();
+                    LogLookup(hash, hit: true);
                     return true;
                 }
             }
             Counters.Miss();
+            LogLookup(hash, hit: false);
             value = null;
             return false;
         }
@@ -343,11 +347,12 @@ namespace TwatCache
         private bool TryDecode(CacheEntry stored, Type type, out object? value)
         {
             value = null;
-            if (stored.Format != _serializer.FormatId || stored.Payload == null)
+            if (stored.Payload == null)
             {
                 _store!.Remove(stored.Key);
                 return false;
             }
+            if (stored.Format != _serializer.FormatId) return TryDecodeForeign(stored, type, out value);
             try
             {
                 value = _serializer.Deserialize(stored.Payload, type);
