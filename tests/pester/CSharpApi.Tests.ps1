@@ -55,3 +55,34 @@ $r = Invoke-Cached -Key 'from-csharp' { 'the block ran' }
         Invoke-Cached -Key 'ps-side' -Engine LiteDb { 'the block ran' } | Should -Be 'from powershell'
     }
 }
+
+Describe 'NuGet package of TwatCache.Core' {
+    It 'packs the built library with its readme, MIT license expression, tags and XML docs' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('twatcache-pack-' + [guid]::NewGuid().ToString('N'))
+        try {
+            $log = & dotnet pack (Join-Path $RepoRoot 'src/TwatCache.Core/TwatCache.Core.csproj') -c Release --no-build --nologo -o $dir 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($log -join "`n")
+            $nupkg = Get-ChildItem $dir -Filter 'TwatCache.Core.*.nupkg' | Where-Object Name -notlike '*.snupkg' | Select-Object -First 1
+            $nupkg | Should -Not -BeNullOrEmpty
+            Add-Type -AssemblyName System.IO.Compression.FileSystem
+            $zip = [IO.Compression.ZipFile]::OpenRead($nupkg.FullName)
+            try {
+                $names = $zip.Entries.FullName
+                $names | Should -Contain 'README.md'
+                $names | Should -Contain 'lib/netstandard2.0/TwatCache.Core.dll'
+                $names | Should -Contain 'lib/netstandard2.0/TwatCache.Core.xml'
+                $reader = [IO.StreamReader]::new($zip.GetEntry('TwatCache.Core.nuspec').Open())
+                [xml] $nuspec = $reader.ReadToEnd()
+                $reader.Dispose()
+            }
+            finally { $zip.Dispose() }
+            $meta = $nuspec.package.metadata
+            $meta.license.type | Should -Be 'expression'
+            $meta.license.'#text' | Should -Be 'MIT'
+            $meta.readme | Should -Be 'README.md'
+            $meta.tags | Should -Match 'memoize'
+            $meta.description | Should -Match 'IDistributedCache'
+        }
+        finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
