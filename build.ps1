@@ -8,6 +8,8 @@
              assembly, its libraries in dependencies/, and help generated from docs/help (en-US/).
       Test   Build, run the xunit tests and the Pester tests against out/TwatCache/TwatCache.psd1,
              print "Tests: N passed, M failed" and exit non-zero on any failure.
+      Package Build, then dotnet pack TwatCache.Core into out/packages (.nupkg and .snupkg); the module
+             folder is out/TwatCache.
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
       Clean  Remove out/ and the bin/obj folders.
     Works from any current directory; any failing step stops the script with a non-zero exit code.
@@ -17,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     # Run only Pester files whose name matches (e.g. InvokeCached); xunit always runs in full.
@@ -121,6 +123,17 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $packages = Join-Path $Out 'packages'
+    if (Test-Path $packages) { Remove-Item $packages -Recurse -Force }
+    Invoke-Native 'dotnet pack TwatCache.Core' {
+        dotnet pack (Join-Path $Root 'src/TwatCache.Core/TwatCache.Core.csproj') -c Release --no-build --nologo -o $packages
+    }
+    Get-ChildItem $packages -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" -ForegroundColor Green }
+    Write-Host "Module folder: $ModuleDir" -ForegroundColor Green
+}
+
 function Invoke-Demo {
     Invoke-Build
     $demoRoot = Join-Path ([IO.Path]::GetTempPath()) ("twatcache-demo-" + [guid]::NewGuid().ToString('N'))
@@ -144,6 +157,7 @@ function Invoke-Clean {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test'  { Invoke-Test }
+    'Package' { Invoke-Package }
     'Demo'  { Invoke-Demo }
     'Clean' { Invoke-Clean }
 }

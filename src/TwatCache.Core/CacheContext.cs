@@ -43,6 +43,7 @@ namespace TwatCache
             _warnings.AddRange(warnings);
             Since = _clock();
             OnCreated();
+            LogStartupWarnings();
         }
 
         /// <summary>Creates a context. An Auto context whose store cannot start falls back to memory and says so in <see cref="Warnings"/>.</summary>
@@ -209,6 +210,7 @@ namespace TwatCache
             if (entry != null && IsOfType(entry.Value, type))
             {
                 Counters.Hit();
+                LogLookup(hash, hit: true);
                 value = entry.Value;
                 return true;
             }
@@ -226,10 +228,12 @@ namespace TwatCache
                         l1.Set(stored);
                     }
                     Counters.Hit();
+                    LogLookup(hash, hit: true);
                     return true;
                 }
             }
             Counters.Miss();
+            LogLookup(hash, hit: false);
             value = null;
             return false;
         }
@@ -489,18 +493,18 @@ namespace TwatCache
             }
         }
 
-        // Opens the envelope (version, checksum, HMAC) and deserializes. Anything that fails is a miss and
-        // the entry is deleted: damaged, tampered with, written by another serializer or format version.
+        // Opens the envelope (version, checksum, HMAC) and deserializes. A damaged or tampered envelope, or
+        // a body this serializer cannot read, is a miss and the entry is deleted; a sound envelope of another
+        // serializer's format goes to the foreign-format reader and is kept when unreadable.
         private bool TryDecode(ICacheEngine store, CacheEntry stored, Type type, out object? value)
         {
             value = null;
-            if (stored.Format != _serializer.FormatId || stored.Payload == null
-                || !PayloadEnvelope.TryOpen(stored.Payload, _secret, out var format, out var body, out _)
-                || format != _serializer.FormatId)
+            if (stored.Payload == null || !PayloadEnvelope.TryOpen(stored.Payload, _secret, out var format, out var body, out _))
             {
                 OnStore(store, s => s.Remove(stored.Key), false);
                 return false;
             }
+            if (format != _serializer.FormatId) return TryDecodeForeign(stored.Key, format, body, type, out value);
             try
             {
                 value = _serializer.Deserialize(body, type);

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Extensions.Logging;
 using TwatCache.Serialization;
 
 namespace TwatCache
@@ -50,6 +51,9 @@ namespace TwatCache
 
         /// <summary>Delete the context's storage when it is disposed.</summary>
         public bool Temporary { get; set; }
+
+        /// <summary>Optional logger: hits (Debug), misses (Information), a store that fell back (Warning).</summary>
+        public ILogger? Logger { get; set; }
 
         /// <summary>Clock used for expiry decisions; null uses the system clock. Tests set it.</summary>
         public Func<DateTimeOffset>? Clock { get; set; }

@@ -13,7 +13,7 @@ namespace TwatCache.PowerShell.Serialization
     /// Objects come back as <c>Deserialized.*</c> property bags. Secrets are refused: a SecureString or
     /// PSCredential anywhere in the first levels of the output is never written.
     /// </summary>
-    public sealed class CliXmlSerializer : ICacheSerializer
+    public sealed class CliXmlSerializer : ICacheSerializer, IForeignFormatReader
     {
         /// <summary>Format id of CliXml payloads.</summary>
         public const int Id = 2;
@@ -50,6 +50,17 @@ namespace TwatCache.PowerShell.Serialization
                 return items;
             }
             return objects;
+        }
+
+        /// <summary>JSON payloads written from C# are read too (see <see cref="JsonPayloadReader"/>).</summary>
+        public bool CanRead(int formatId) => formatId == JsonCacheSerializer.Id;
+
+        /// <inheritdoc />
+        public object? DeserializeForeign(int formatId, byte[] payload, Type type)
+        {
+            if (formatId != JsonCacheSerializer.Id) throw new NotSupportedException($"CliXml cannot read payload format {formatId}.");
+            var output = JsonPayloadReader.ReadOutput(payload);
+            return type == typeof(object[]) || output.Length != 1 ? output : output[0];
         }
 
         private static object? Unwrap(object? o) => o is PSObject p && p.BaseObject is IList ? p.BaseObject : o;
