@@ -56,11 +56,11 @@ Describe 'Get-CacheEntry' {
         (Get-CacheEntry -Context closed).Label | Should -Be "'written before'"
     }
 
-    It 'an unknown context is a TwatCache.Configuration error with InvalidArgument' {
+    It 'an unknown context is a TwatCache.Configuration error with ObjectNotFound' {
         $err = $null
         Get-CacheEntry -Context 'nope' -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'TwatCache.Configuration,TwatCache.PowerShell.Cmdlets.GetCacheEntryCommand'
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'a disposed context is a clean error' {

@@ -185,7 +185,7 @@ $s = Get-CacheStats -Context totals
         $rows = Get-CacheStats -Context default, 'missing' -ErrorVariable err -ErrorAction SilentlyContinue
         $rows.Context | Should -Be 'default'
         $err[0].FullyQualifiedErrorId | Should -Be 'TwatCache.Configuration,TwatCache.PowerShell.Cmdlets.GetCacheStatsCommand'
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'shows as a table with the documented columns' {
