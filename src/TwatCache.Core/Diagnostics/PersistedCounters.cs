@@ -154,7 +154,8 @@ namespace TwatCache.Diagnostics
                     UnixPermissions.Set(lockPath, UnixPermissions.OwnerOnlyFile);
                     return stream;
                 }
-                catch (IOException) when (DateTime.UtcNow < deadline)
+                // Only a file held by another flusher is worth waiting for; a vanished directory is not.
+                catch (IOException ex) when (!(ex is DirectoryNotFoundException) && DateTime.UtcNow < deadline)
                 {
                     Thread.Sleep(10);
                 }
