@@ -155,16 +155,29 @@ Describe 'Get-CacheStats more' {
     }
 
     It 'keeps an exact running total of hits and misses across processes' {
-        Invoke-ChildPwsh -Root $root -Script "1..3 | % { Invoke-Cached { 'x' } | Out-Null }; Invoke-Cached { 'y' } | Out-Null" | Out-Null
-        $second = Invoke-ChildPwsh -Root $root -Script "Invoke-Cached { 'x' } | Out-Null; Invoke-Cached { 'z' } | Out-Null; `$s = Get-CacheStats -Context default; `"`$(`$s.Hits)/`$(`$s.Misses)/`$(`$s.Entries)`""
-        # First process: 2 hits, 2 misses; second: 1 hit, 1 miss, and it sees the first one's total.
-        $second | Select-Object -Last 1 | Should -Be '3/3/3'
-        $s = Get-CacheStats -Context default
-        $s.Hits | Should -Be 3
-        $s.Misses | Should -Be 3
-        $s.HitRate | Should -Be 0.5
-        Invoke-Cached { 'x' } | Out-Null
-        (Get-CacheStats -Context default).Hits | Should -Be 4
+        # This process: 2 hits, 2 misses, flushed when the scoped context ends.
+        New-CacheContext -Name totals -Engine LiteDb -ScriptBlock {
+            1..3 | ForEach-Object { Invoke-Cached { 'x' } | Out-Null }
+            Invoke-Cached { 'y' } | Out-Null
+        }
+        # Another process: 1 hit, 1 miss; it sees this one's total, and adds its own when it exits.
+        $child = Invoke-ChildPwsh -Root $root -Script @'
+$ctx = New-CacheContext -Name totals -Engine LiteDb
+Invoke-Cached { 'x' } -Context $ctx | Out-Null
+Invoke-Cached { 'z' } -Context $ctx | Out-Null
+$s = Get-CacheStats -Context totals
+"$($s.Hits)/$($s.Misses)/$($s.Entries)"
+'@
+        $child | Select-Object -Last 1 | Should -Be '3/3/3'
+        $ctx = New-CacheContext -Name totals -Engine LiteDb
+        try {
+            $s = Get-CacheStats -Context $ctx
+            $s.Hits, $s.Misses, $s.HitRate | Should -Be 3, 3, 0.5
+            Invoke-Cached { 'x' } -Context $ctx | Out-Null
+            (Get-CacheStats -Context $ctx).Hits | Should -Be 4
+        } finally { $ctx.Dispose() }
+        $saved = Get-Content (Join-Path $root 'totals.stats.json') -Raw | ConvertFrom-Json
+        $saved.Hits, $saved.Misses | Should -Be 4, 3
     }
 
     It 'an unknown context is an error; the other contexts still report' {
@@ -172,7 +185,7 @@ Describe 'Get-CacheStats more' {
         $rows = Get-CacheStats -Context default, 'missing' -ErrorVariable err -ErrorAction SilentlyContinue
         $rows.Context | Should -Be 'default'
         $err[0].FullyQualifiedErrorId | Should -Be 'TwatCache.Configuration,TwatCache.PowerShell.Cmdlets.GetCacheStatsCommand'
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'shows as a table with the documented columns' {
@@ -231,7 +244,8 @@ Describe 'Clear-Cache more' {
     }
 
     It '-All clears every open context and the stores no one has open' {
-        Invoke-ChildPwsh -Root $root -Script "New-CacheContext -Name offline -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null; Invoke-Cached { 2 } | Out-Null }" | Out-Null
+        # A store no context has open, as another process leaves it.
+        New-CacheContext -Name offline -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null; Invoke-Cached { 2 } | Out-Null }
         $m = New-CacheContext -Name mem -Engine Memory
         try {
             Invoke-Cached { 'm' } -Context $m | Out-Null
@@ -299,8 +313,9 @@ Describe 'Argument completers' {
         @{ command = 'Get-CacheStats -Context ' }, @{ command = 'Get-CacheEntry -Context ' },
         @{ command = 'Clear-Cache -WhatIf -Context ' }, @{ command = 'Invoke-Cached { 1 } -Context ' }
     ) {
-        New-Item -ItemType Directory $root -Force | Out-Null
-        Invoke-ChildPwsh -Root $root -Script "New-CacheContext -Name ondisk -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null }" | Out-Null
+        # A store on disk that no context has open (as another process would leave it).
+        New-CacheContext -Name ondisk -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null }
+        Test-Path (Join-Path $root 'ondisk.litedb') | Should -BeTrue
         $ctx = New-CacheContext -Name live-one -Engine Memory
         try {
             $names = (TabExpansion2 $command $command.Length).CompletionMatches.CompletionText

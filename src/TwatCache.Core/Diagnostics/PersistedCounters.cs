@@ -49,9 +49,10 @@ namespace TwatCache.Diagnostics
         public void ApplyTo(CacheStats stats)
         {
             if (stats == null) throw new ArgumentNullException(nameof(stats));
-            var saved = ReadFile() ?? _lastRead;
             lock (_gate)
             {
+                // Read under the gate: a flush in between would otherwise count this process's share twice or not at all.
+                var saved = ReadFile() ?? _lastRead;
                 stats.Hits = (saved?.Hits ?? 0) + _live.Hits - _flushedHits;
                 stats.Misses = (saved?.Misses ?? 0) + _live.Misses - _flushedMisses;
                 stats.Evictions = (saved?.Evictions ?? 0) + _live.Evictions - _flushedEvictions;
@@ -153,7 +154,8 @@ namespace TwatCache.Diagnostics
                     UnixPermissions.Set(lockPath, UnixPermissions.OwnerOnlyFile);
                     return stream;
                 }
-                catch (IOException) when (DateTime.UtcNow < deadline)
+                // Only a file held by another flusher is worth waiting for; a vanished directory is not.
+                catch (IOException ex) when (!(ex is DirectoryNotFoundException) && DateTime.UtcNow < deadline)
                 {
                     Thread.Sleep(10);
                 }

@@ -19,6 +19,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <summary>The category a user filters on: bad input, a store that cannot start, bad data, an unsafe path, a failed operation.</summary>
         public static ErrorCategory CategoryOf(TwatCacheException ex) => ex switch
         {
+            Contexts.ContextNotFoundException _ => ErrorCategory.ObjectNotFound,
             CacheConfigurationException _ => ErrorCategory.InvalidArgument,
             CacheKeyException _ => ErrorCategory.InvalidArgument,
             CacheEngineUnavailableException _ => ErrorCategory.ResourceUnavailable,

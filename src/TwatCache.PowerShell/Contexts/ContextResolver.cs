@@ -40,7 +40,7 @@ namespace TwatCache.PowerShell.Contexts
                 _ => bare?.ToString() ?? string.Empty,
             };
             return ContextRegistry.Find(name)
-                ?? throw new CacheConfigurationException($"No open context is named '{name}'. Create it with New-CacheContext -Name {name}.");
+                ?? throw new ContextNotFoundException(name);
         }
     }
 }
