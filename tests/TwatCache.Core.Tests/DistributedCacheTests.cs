@@ -125,6 +125,20 @@ public class DistributedCacheTests : IDisposable
         Assert.Equal(Bytes("raw"), dc.Get("k"));
     }
 
+    [Theory, MemberData(nameof(EngineKinds.Local), MemberType = typeof(EngineKinds))]
+    public async Task The_framework_string_extensions_work_over_it(CacheEngineKind engine)
+    {
+        using var ctx = Create(engine);
+        IDistributedCache dc = ctx.AsDistributedCache();
+        await dc.SetStringAsync("greeting", "héllo", new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
+        Assert.Equal("héllo", await dc.GetStringAsync("greeting"));
+        dc.SetString("plain", "text");
+        Assert.Equal("text", dc.GetString("plain"));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(dc.GetString("greeting"));
+        Assert.Equal("text", dc.GetString("plain"));
+    }
+
     [Theory, MemberData(nameof(EngineKinds.Persistent), MemberType = typeof(EngineKinds))]
     public void A_later_context_on_the_same_store_reads_the_entry(CacheEngineKind engine)
     {
