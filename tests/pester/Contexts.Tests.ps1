@@ -68,13 +68,19 @@ Describe 'New-CacheContext parameters' {
         } finally { $ctx.Dispose() }
     }
 
-    It 'an engine that cannot start is a clean TwatCache error and leaves no context open' {
-        # Redis on a closed port: "not available" before the Redis engine lands, "unavailable" after.
-        $err = $null
-        try { New-CacheContext -Name nored -Engine Redis -ConnectionString '127.0.0.1:1,connectTimeout=500' } catch { $err = $_ }
-        $err | Should -Not -BeNullOrEmpty
-        $err.FullyQualifiedErrorId | Should -Match '^TwatCache\.(Configuration|EngineUnavailable),'
-        @(Get-CacheStats | Where-Object Context -eq 'nored').Count | Should -Be 0
+    It 'an engine that cannot start falls back to memory with one warning, and the context still caches' {
+        # Redis on a closed port (DESIGN.md: an engine that cannot start never fails the script).
+        $w = $null
+        $ctx = New-CacheContext -Name nored -Engine Redis -ConnectionString '127.0.0.1:1,connectTimeout=500' -WarningVariable w -WarningAction SilentlyContinue
+        try {
+            $ctx.EngineName | Should -Be 'Memory'
+            $w2 = $null
+            Invoke-Cached { Step; 'ok' } -Context $ctx -WarningVariable w2 -WarningAction SilentlyContinue | Should -Be 'ok'
+            Invoke-Cached { Step; 'ok' } -Context $ctx | Should -Be 'ok'
+            $global:TcRuns | Should -Be 1
+            @($w).Count + @($w2).Count | Should -Be 1
+            "$w" | Should -Match 'Redis'
+        } finally { $ctx.Dispose() }
     }
 }
 

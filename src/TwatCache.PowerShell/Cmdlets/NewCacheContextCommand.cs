@@ -103,7 +103,8 @@ namespace TwatCache.PowerShell.Cmdlets
                 ThrowTerminatingError(ErrorRecords.FromAny(ex, Name, $"Creating context '{Name}'"));
                 return;
             }
-            foreach (var warning in ctx.Warnings) WriteWarning(warning);
+            // Say start-up problems once: here, not again on the first Invoke-Cached in this context.
+            if (ContextRegistry.ShouldWarn(ctx)) foreach (var warning in ctx.Warnings) WriteWarning(warning);
             if (ScriptBlock == null)
             {
                 WriteObject(ctx);
