@@ -57,9 +57,9 @@ function Invoke-Build {
     $dependencies = Join-Path $ModuleDir 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
     # Layout (README "PowerShell versions and dependency isolation"): the cmdlet assembly, the loader
-    # (nested module) and the PowerShell 7 load-context assembly at the top; TwatCache.Core and every library it uses in
-    # dependencies/, where PowerShell's own resolver never looks, so they load only through
-    # TwatCache's load context (or its AssemblyResolve handler on Windows PowerShell).
+    # (nested module) and the PowerShell 7 load-context assembly at the top; TwatCache.Core and every
+    # library it uses in dependencies/, where PowerShell does not look for assemblies, so they load only
+    # through TwatCache's load context (or its AssemblyResolve handler on Windows PowerShell).
     Copy-Item (Join-Path $bin 'TwatCache.PowerShell.dll') $ModuleDir
     Copy-Item (Join-Path $Root 'src/TwatCache.Isolation/bin/Release/net8.0/TwatCache.Isolation.dll') $ModuleDir
     Copy-Item (Join-Path $Root 'src/TwatCache.Loader/bin/Release/netstandard2.0/TwatCache.Loader.dll') $ModuleDir
