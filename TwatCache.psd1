@@ -1,7 +1,8 @@
 @{
     RootModule           = 'TwatCache.PowerShell.dll'
-    # Loaded before the root module: resolves TwatCache.Core and its libraries from ./dependencies.
-    NestedModules        = @('TwatCache.Loader.ps1')
+    # Loaded before the root module: resolves TwatCache.Core and its libraries from ./dependencies
+    # (README, "PowerShell versions and dependency isolation").
+    NestedModules        = @('TwatCache.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5f1b7a0e-6c1d-4b47-9a55-0b8f3f0b2c61'
     Author               = 'TwatCache contributors'

@@ -58,18 +58,18 @@ function Invoke-Build {
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
     $dependencies = Join-Path $ModuleDir 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
-    # Layout (README "PowerShell versions and dependency isolation"): the cmdlet assembly and the
-    # PowerShell 7 load-context assembly at the top; TwatCache.Core and every library it uses in
-    # dependencies/, where PowerShell's own resolver never looks, so they load only through
-    # TwatCache's load context (or its AssemblyResolve handler on Windows PowerShell).
+    # Layout (README "PowerShell versions and dependency isolation"): the cmdlet assembly, the loader
+    # (nested module) and the PowerShell 7 load-context assembly at the top; TwatCache.Core and every
+    # library it uses in dependencies/, where PowerShell does not look for assemblies, so they load only
+    # through TwatCache's load context (or its AssemblyResolve handler on Windows PowerShell).
     Copy-Item (Join-Path $bin 'TwatCache.PowerShell.dll') $ModuleDir
     Copy-Item (Join-Path $Root 'src/TwatCache.Isolation/bin/Release/net8.0/TwatCache.Isolation.dll') $ModuleDir
+    Copy-Item (Join-Path $Root 'src/TwatCache.Loader/bin/Release/netstandard2.0/TwatCache.Loader.dll') $ModuleDir
     # PowerShell itself provides System.Management.Automation; never ship the reference assembly.
     Get-ChildItem $bin -Filter *.dll |
         Where-Object Name -notin 'System.Management.Automation.dll', 'TwatCache.PowerShell.dll' |
         Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $Root 'TwatCache.psd1') $ModuleDir
-    Copy-Item (Join-Path $Root 'src/TwatCache.PowerShell/TwatCache.Loader.ps1') $ModuleDir
     foreach ($extra in 'TwatCache.Format.ps1xml') {
         $p = Join-Path $Root "src/TwatCache.PowerShell/$extra"
         if (Test-Path $p) { Copy-Item $p $ModuleDir -Recurse }

@@ -135,8 +135,8 @@ Describe 'What the module exposes' {
         $leaks | Should -BeNullOrEmpty -Because 'a direct reference would bind in the default load context and clash with other modules'
     }
 
-    It 'lays out the module with only the cmdlet and load-context assemblies at the top' {
-        (Get-ChildItem $moduleBase -Filter *.dll).Name | Sort-Object | Should -Be @('TwatCache.Isolation.dll', 'TwatCache.PowerShell.dll')
+    It 'lays out the module with only the cmdlet, loader and load-context assemblies at the top' {
+        (Get-ChildItem $moduleBase -Filter *.dll).Name | Sort-Object | Should -Be @('TwatCache.Isolation.dll', 'TwatCache.Loader.dll', 'TwatCache.PowerShell.dll')
         $dependencyNames | Should -Contain 'TwatCache.Core'
         $dependencyNames | Should -Contain 'LiteDB'
         $dependencyNames | Should -Not -Contain 'System.Management.Automation'

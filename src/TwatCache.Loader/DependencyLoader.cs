@@ -4,15 +4,17 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 
-namespace TwatCache.PowerShell.Loading
+namespace TwatCache.Loader
 {
     /// <summary>
     /// Makes TwatCache.Core and its dependencies loadable from the module's <c>dependencies</c> folder
-    /// before any cmdlet runs. PowerShell 7: a private AssemblyLoadContext (TwatCache.Isolation.dll), so
-    /// another module's LiteDB or Microsoft.Extensions.* of another version cannot clash with ours.
+    /// before PowerShell loads the cmdlet assembly: this assembly is the manifest's nested module, and
+    /// nested modules load before the root module. PowerShell 7: a private AssemblyLoadContext
+    /// (TwatCache.Isolation.dll), so another module's LiteDB or Microsoft.Extensions.* of another version
+    /// cannot clash with ours.
     /// Windows PowerShell 5.1 (no load contexts): an AssemblyResolve handler for the same folder.
     /// </summary>
-    public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    public sealed class DependencyLoader : IModuleAssemblyInitializer
     {
         /// <summary>The folder, beside this assembly, that holds TwatCache.Core and everything it needs.</summary>
         public const string DependencyFolder = "dependencies";
@@ -22,14 +24,7 @@ namespace TwatCache.PowerShell.Loading
         private static string? _dependencyDirectory;
 
         /// <inheritdoc />
-        public void OnImport()
-        {
-            Install();
-            if (IsNetCore()) CoreTypeAccelerators.Register();
-        }
-
-        /// <inheritdoc />
-        public void OnRemove(PSModuleInfo psModuleInfo) => CoreTypeAccelerators.Unregister();
+        public void OnImport() => Install();
 
         /// <summary>Installs the resolver once per process (a re-import after Remove-Module reuses it).</summary>
         public static void Install()
@@ -50,7 +45,7 @@ namespace TwatCache.PowerShell.Loading
 
         private static void InstallLoadContext(string moduleDirectory, string dependencyDirectory)
         {
-            // This assembly targets netstandard2.0, which has no AssemblyLoadContext: the context lives in a
+            // This assembly targets netstandard2.0 (for Windows PowerShell), which has no AssemblyLoadContext: the context lives in a
             // net8.0 assembly that only PowerShell 7 loads.
             var isolation = Assembly.LoadFrom(Path.Combine(moduleDirectory, "TwatCache.Isolation.dll"));
             var install = isolation.GetType("TwatCache.Isolation.DependencyIsolation", throwOnError: true)!
