@@ -69,6 +69,22 @@ namespace TwatCache
                 case CacheEngineKind.Memory:
                     memory = new MemoryEngine();
                     break;
+                // Redis; Auto given a connection string is Memory L1 in front of Redis.
+                case CacheEngineKind.Auto when !string.IsNullOrWhiteSpace(o.ConnectionString):
+                case CacheEngineKind.Redis:
+                    if (o.Engine == CacheEngineKind.Auto) memory = new MemoryEngine();
+                    try
+                    {
+                        store = Engines.Redis.RedisEngine.Open(o);
+                        // Hosts share the store, so only a secret they share can sign it (no per-host key file).
+                        secret = SecretKeyFile.Explicit(o.Secret);
+                    }
+                    catch (CacheEngineUnavailableException ex)
+                    {
+                        memory ??= new MemoryEngine();
+                        warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
+                    }
+                    break;
                 case CacheEngineKind.LiteDb:
                 case CacheEngineKind.File:
                 case CacheEngineKind.Auto:
@@ -88,19 +104,6 @@ namespace TwatCache
                         store = null;
                         memory ??= new MemoryEngine();
                         warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
-                    }
-                    break;
-                case CacheEngineKind.Redis:
-                    try
-                    {
-                        store = Engines.Redis.RedisEngine.Open(o);
-                        // Hosts share the store, so only a secret they share can sign it (no per-host key file).
-                        secret = SecretKeyFile.Explicit(o.Secret);
-                    }
-                    catch (CacheEngineUnavailableException ex)
-                    {
-                        memory = new MemoryEngine();
-                        warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
                 default:
