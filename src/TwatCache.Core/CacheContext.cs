@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using TwatCache.Diagnostics;
 using TwatCache.Engines;
@@ -29,6 +30,9 @@ namespace TwatCache
         private readonly List<string> _warnings = new List<string>();
         private readonly List<string> _pendingWarnings = new List<string>();
         private int _fellBack;
+        private readonly object _limitsGate = new object();
+        private long _estimatedEntries, _estimatedBytes;
+        private bool _estimateKnown;
         private int _disposed;
 
         private CacheContext(CacheOptions options, MemoryEngine? memory, ICacheEngine? store, byte[]? secret, string? temporaryRoot, IEnumerable<string> warnings)
@@ -71,6 +75,22 @@ namespace TwatCache
                 case CacheEngineKind.Memory:
                     memory = new MemoryEngine();
                     break;
+                // Redis; Auto given a connection string is Memory L1 in front of Redis.
+                case CacheEngineKind.Auto when !string.IsNullOrWhiteSpace(o.ConnectionString):
+                case CacheEngineKind.Redis:
+                    if (o.Engine == CacheEngineKind.Auto) memory = new MemoryEngine();
+                    try
+                    {
+                        store = Engines.Redis.RedisEngine.Open(o);
+                        // Hosts share the store, so only a secret they share can sign it (no per-host key file).
+                        secret = SecretKeyFile.Explicit(o.Secret);
+                    }
+                    catch (CacheEngineUnavailableException ex)
+                    {
+                        memory ??= new MemoryEngine();
+                        warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
+                    }
+                    break;
                 case CacheEngineKind.LiteDb:
                 case CacheEngineKind.File:
                 case CacheEngineKind.Auto:
@@ -90,19 +110,6 @@ namespace TwatCache
                         store = null;
                         memory ??= new MemoryEngine();
                         warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
-                    }
-                    break;
-                case CacheEngineKind.Redis:
-                    try
-                    {
-                        store = Engines.Redis.RedisEngine.Open(o);
-                        // Hosts share the store, so only a secret they share can sign it (no per-host key file).
-                        secret = SecretKeyFile.Explicit(o.Secret);
-                    }
-                    catch (CacheEngineUnavailableException ex)
-                    {
-                        memory = new MemoryEngine();
-                        warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
                 default:
@@ -279,33 +286,78 @@ namespace TwatCache
                 memory.Set(live);
             }
             Counters.Write();
-            EnforceLimits(hash, now);
+            EnforceLimits(hash, now, entry.SizeBytes);
         }
 
-        // Evicts by the context's policy until each layer fits MaxEntries/MaxBytes. The outermost layer's
-        // evictions are counted; an entry evicted there also leaves L1.
-        private void EnforceLimits(string justWritten, DateTimeOffset now)
+        // Evicts by the context's policy when a layer is over MaxEntries/MaxBytes, down to a low-water mark
+        // (90% of each limit) so that listing the store happens once per ~10% of the limit in writes, not
+        // on every write. The store's size is tracked from the last listing plus this process's writes:
+        // exact within a process; with several writers each process trims when its own estimate passes.
+        // The outermost layer's evictions are counted; an entry evicted there also leaves L1.
+        private void EnforceLimits(string justWritten, DateTimeOffset now, long writtenBytes)
         {
-            if (!Options.MaxEntries.HasValue && !Options.MaxBytes.HasValue) return;
+            long? maxEntries = Options.MaxEntries, maxBytes = Options.MaxBytes;
+            if (!maxEntries.HasValue && !maxBytes.HasValue) return;
             var store = _store;
             var memory = _memory;
-            if (store != null)
+            lock (_limitsGate)
             {
-                var victims = OnStore(store, s => EvictionPlanner.Victims(s.List(), Options.MaxEntries, Options.MaxBytes, Options.Policy, now, justWritten), Array.Empty<string>());
-                foreach (var key in victims)
+                if (store != null)
                 {
-                    OnStore(store, s => s.Remove(key), false);
-                    memory?.Remove(key);
+                    _estimatedEntries++;
+                    _estimatedBytes += writtenBytes;
+                    bool over = !_estimateKnown || (maxEntries.HasValue && _estimatedEntries > maxEntries.Value) || (maxBytes.HasValue && _estimatedBytes > maxBytes.Value);
+                    if (over)
+                    {
+                        var listed = OnStore<IReadOnlyList<CacheEntry>?>(store, s => WithL1Reads(s.List(), memory), null);
+                        if (listed != null)
+                        {
+                            var victims = EvictionPlanner.Victims(listed, LowWater(maxEntries, listed.Count), LowWater(maxBytes, listed.Sum(e => e.SizeBytes)), Options.Policy, now, justWritten);
+                            var gone = new HashSet<string>(victims, StringComparer.Ordinal);
+                            foreach (var key in victims)
+                            {
+                                OnStore(store, s => s.Remove(key), false);
+                                memory?.Remove(key);
+                            }
+                            Counters.Evicted(victims.Count);
+                            _estimatedEntries = listed.Count - victims.Count;
+                            _estimatedBytes = listed.Where(e => !gone.Contains(e.Key)).Sum(e => e.SizeBytes);
+                            _estimateKnown = true;
+                        }
+                    }
                 }
-                Counters.Evicted(victims.Count);
-            }
-            if (memory != null)
-            {
                 // L1 holds at most MaxEntries live objects (their byte size is unknown, so only the count applies).
-                var victims = EvictionPlanner.Victims(memory.List(), Options.MaxEntries, store == null ? Options.MaxBytes : null, Options.Policy, now, justWritten);
-                foreach (var key in victims) memory.Remove(key);
-                if (store == null) Counters.Evicted(victims.Count);
+                if (memory != null && (store == null || maxEntries.HasValue))
+                {
+                    bool over = (maxEntries.HasValue && memory.Count > maxEntries.Value) || (store == null && maxBytes.HasValue);
+                    if (over)
+                    {
+                        var listed = memory.List();
+                        var victims = EvictionPlanner.Victims(listed, LowWater(maxEntries, listed.Count), store == null ? LowWater(maxBytes, listed.Sum(e => e.SizeBytes)) : null, Options.Policy, now, justWritten);
+                        foreach (var key in victims) memory.Remove(key);
+                        if (store == null) Counters.Evicted(victims.Count);
+                    }
+                }
             }
+        }
+
+        // Once over a limit, trim to 90% of it (exactly to the limit for limits under 10).
+        private static long? LowWater(long? limit, long current)
+            => !limit.HasValue || current <= limit.Value ? limit : limit.Value - limit.Value / 10;
+
+        // Hits served by L1 never reach the store's metadata; policies must still see them.
+        private static IReadOnlyList<CacheEntry> WithL1Reads(IReadOnlyList<CacheEntry> stored, MemoryEngine? memory)
+        {
+            if (memory == null) return stored;
+            var live = new Dictionary<string, CacheEntry>(StringComparer.Ordinal);
+            foreach (var e in memory.List()) live[e.Key] = e;
+            foreach (var e in stored)
+            {
+                if (!live.TryGetValue(e.Key, out var l1)) continue;
+                if (l1.LastAccess > e.LastAccess) e.LastAccess = l1.LastAccess;
+                if (l1.Hits > e.Hits) e.Hits = l1.Hits;
+            }
+            return stored;
         }
 
         // Runs an operation on the store; a failure (read-only disk, lock past retries, damage) makes the
@@ -347,7 +399,9 @@ namespace TwatCache
             try
             {
                 var remote = crossProcess.AcquireLock(hash, timeout, cancellationToken);
-                return remote == null ? local : new CombinedLock(remote, local);
+                if (remote != null) return new CombinedLock(remote, local);
+                local.Dispose(); // another process held the key past the timeout
+                return null;
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {

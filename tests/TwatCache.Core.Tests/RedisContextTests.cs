@@ -100,6 +100,44 @@ public sealed class RedisContextTests : IDisposable
         Assert.Empty(ctx.DrainWarnings());
     }
 
+    [Fact]
+    public void Auto_with_a_connection_string_puts_memory_in_front_of_redis()
+    {
+        var options = Options();
+        options.Engine = CacheEngineKind.Auto;
+        using var hostA = CacheContext.Create(options);
+        using var hostB = CacheContext.Create(options);
+        Assert.Equal("Memory+Redis", hostA.EngineName);
+        hostA.Set("k", "shared");
+        // B has nothing in memory: its hit comes from Redis.
+        Assert.True(hostB.TryGet<string>("k", out var fromRedis));
+        Assert.Equal("shared", fromRedis);
+        // With the Redis entry gone, each host still answers from its own memory layer.
+        _raw.GetDatabase().KeyDelete(RedisKey(hostA, "k"));
+        Assert.True(hostA.TryGet<string>("k", out var fromMemory));
+        Assert.Equal("shared", fromMemory);
+        using var hostC = CacheContext.Create(options);
+        Assert.False(hostC.TryGet<string>("k", out _));
+    }
+
+    [Fact]
+    public void Auto_without_a_connection_string_stays_local()
+    {
+        using var dir = new TempDir();
+        var saved = Environment.GetEnvironmentVariable("TWATCACHE_REDIS");
+        try
+        {
+            // The environment alone does not move Auto contexts to Redis; only an explicit connection string does.
+            Environment.SetEnvironmentVariable("TWATCACHE_REDIS", _redis.ConnectionString);
+            using var ctx = CacheContext.Create(new CacheOptions { Name = _context, Engine = CacheEngineKind.Auto, Root = dir.Path });
+            Assert.DoesNotContain("Redis", ctx.EngineName);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TWATCACHE_REDIS", saved);
+        }
+    }
+
     public void Dispose()
     {
         var server = _raw.GetServers().Single();

@@ -20,8 +20,11 @@ public sealed class RedisServer : IDisposable
 
     public int Port { get; }
 
-    /// <summary>A StackExchange.Redis connection string for this server.</summary>
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>
+    /// A StackExchange.Redis connection string for this server. Its timeouts are generous because the test
+    /// machine can be very busy; the engine's own short defaults are exercised by the tests of a down server.
+    /// </summary>
+    public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=15000,syncTimeout=15000,asyncTimeout=15000";
 
     public bool IsRunning => _process is { HasExited: false };
 

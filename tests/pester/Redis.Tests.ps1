@@ -84,12 +84,20 @@ Describe 'Redis engine' {
     It 'two processes contending for one key run the block once' {
         $log = Join-Path $root 'runs.log'
         New-Item -ItemType Directory -Path $root -Force | Out-Null
+        $ready = Join-Path $root 'ready'
+        New-Item -ItemType Directory -Path $ready -Force | Out-Null
+        # Each child says it is about to call; the block that runs first waits until both have said so and
+        # then long enough for the other to reach the lock, so the two calls overlap however slowly each starts.
         $script = "`$env:TWATCACHE_REDIS = '$($redis.ConnectionString)'; `$ctx = New-CacheContext -Name $name -Engine Redis; " +
-            "Invoke-Cached -Key 'slow' -Context `$ctx -Ttl 1h { Add-Content -Path '$log' -Value ([Environment]::ProcessId); Start-Sleep -Seconds 3; 'computed by ' + [Environment]::ProcessId }"
+            "New-Item -ItemType File -Path (Join-Path '$ready' ([Environment]::ProcessId)) | Out-Null; " +
+            "Invoke-Cached -Key 'slow' -Context `$ctx -Ttl 1h { Add-Content -Path '$log' -Value ([Environment]::ProcessId); " +
+            "`$until = [DateTime]::UtcNow.AddSeconds(60); while (@(Get-ChildItem '$ready').Count -lt 2 -and [DateTime]::UtcNow -lt `$until) { Start-Sleep -Milliseconds 100 }; " +
+            "Start-Sleep -Seconds 2; 'computed by ' + [Environment]::ProcessId }"
         $a = Start-ChildPwsh -Script $script
         $b = Start-ChildPwsh -Script $script
         $outA = Wait-ChildPwsh $a
         $outB = Wait-ChildPwsh $b
+        @(Get-ChildItem $ready).Count | Should -Be 2
         @(Get-Content $log).Count | Should -Be 1
         $outA | Should -Be $outB
         $outA | Should -Be "computed by $(Get-Content $log)"

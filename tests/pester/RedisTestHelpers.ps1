@@ -24,7 +24,8 @@ function Start-TestRedis {
         catch { if ([DateTime]::UtcNow -gt $deadline) { throw "redis-server did not listen on port $Port." }; Start-Sleep -Milliseconds 50 }
         finally { $probe.Dispose() }
     }
-    [pscustomobject]@{ Port = $Port; Process = $process; ConnectionString = "127.0.0.1:$Port"; Log = $log }
+    # Generous timeouts: the test machine can be very busy (the engine's short defaults apply to the down-server tests).
+    [pscustomobject]@{ Port = $Port; Process = $process; ConnectionString = "127.0.0.1:$Port,connectTimeout=15000,syncTimeout=15000,asyncTimeout=15000"; Log = $log }
 }
 
 function Stop-TestRedis {

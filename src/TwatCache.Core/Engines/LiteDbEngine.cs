@@ -21,7 +21,7 @@ namespace TwatCache.Engines
     {
         private const string CollectionName = "entries";
         private const long NoExpiry = long.MaxValue;
-        private const int Attempts = 6;
+        private const int Attempts = 8;
         private readonly LiteDatabase _db;
         private readonly ILiteCollection<BsonDocument> _entries;
         private readonly LockFileLocks _locks;
@@ -54,8 +54,9 @@ namespace TwatCache.Engines
                 });
                 RestrictFiles();
             }
-            catch (LiteException ex) when (!IsBusy(ex))
+            catch (Exception ex) when (!IsBusy(ex) && !(ex is IOException) && !(ex is UnauthorizedAccessException))
             {
+                // LiteDB reports a damaged file with whatever its parser hit (LiteException, ArgumentOutOfRange...).
                 _db?.Dispose();
                 throw new CacheStoreCorruptException($"The LiteDB store '{Location}' is damaged: {ex.Message}", ex);
             }
@@ -82,19 +83,28 @@ namespace TwatCache.Engines
                 var full = Path.GetFullPath(filePath);
                 using (new LockFileLocks(full + ".locks").AcquireLock("_store", TimeSpan.FromSeconds(30)))
                 {
-                    try
+                    for (int attempt = 0; attempt < 3; attempt++)
                     {
-                        return new LiteDbEngine(filePath); // another process may have recovered it meanwhile
+                        try
+                        {
+                            // Another process may have recovered it meanwhile, or may still be creating it.
+                            return new LiteDbEngine(filePath);
+                        }
+                        catch (CacheStoreCorruptException) when (attempt < 2)
+                        {
+                            Thread.Sleep(250);
+                        }
+                        catch (CacheStoreCorruptException)
+                        {
+                            break;
+                        }
                     }
-                    catch (CacheStoreCorruptException)
-                    {
-                        var aside = full + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
-                        File.Move(full, aside);
-                        var log = LogFileOf(full);
-                        if (File.Exists(log)) File.Move(log, aside + "-log");
-                        warn($"The cache store '{full}' was damaged ({first.InnerException?.Message}); it was moved to '{aside}' and a new one was created.");
-                        return new LiteDbEngine(filePath);
-                    }
+                    var aside = full + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+                    File.Move(full, aside);
+                    var log = LogFileOf(full);
+                    if (File.Exists(log)) File.Move(log, aside + "-log");
+                    warn($"The cache store '{full}' was damaged ({first.InnerException?.Message}); it was moved to '{aside}' and a new one was created.");
+                    return new LiteDbEngine(filePath);
                 }
             }
         }

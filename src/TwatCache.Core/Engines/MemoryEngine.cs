@@ -25,6 +25,9 @@ namespace TwatCache.Engines
         /// <inheritdoc />
         public string Name => "Memory";
 
+        /// <summary>Number of entries held (expired ones not yet swept included); cheap.</summary>
+        public int Count => _cache.Count;
+
         /// <inheritdoc />
         public bool StoresObjects => true;
 

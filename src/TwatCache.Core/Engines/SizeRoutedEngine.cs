@@ -25,7 +25,8 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public string Name => _small.Name + "+" + _large.Name;
+        /// <remarks>The small engine's name: stats keep showing Auto as "Memory+LiteDb", the large-value files being part of that store.</remarks>
+        public string Name => _small.Name;
 
         /// <inheritdoc />
         public bool StoresObjects => false;

@@ -11,8 +11,8 @@ namespace TwatCache.Engines.Redis
     /// </summary>
     internal static class RedisConnections
     {
-        /// <summary>Connect timeout unless the connection string names one (a down server costs about this).</summary>
-        public const int ConnectTimeoutMs = 2000;
+        /// <summary>Connect timeout unless the connection string names one: the most a silent (unanswering) server costs at start.</summary>
+        public const int ConnectTimeoutMs = 5000;
 
         /// <summary>Timeout of one operation unless the connection string names one.</summary>
         public const int OperationTimeoutMs = 2000;

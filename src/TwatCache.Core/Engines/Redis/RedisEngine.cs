@@ -20,7 +20,7 @@ namespace TwatCache.Engines.Redis
     /// caller's <c>now</c>, as the local engines do. Connection problems raise
     /// <see cref="CacheEngineUnavailableException"/> within the operation timeout.
     /// </remarks>
-    public sealed class RedisEngine : ICacheEngine, ICrossProcessLocking
+    public sealed class RedisEngine : ICacheEngine, ICrossProcessLocking, IAsyncCrossProcessLocking
     {
         /// <summary>Environment variable read when no connection string is given.</summary>
         public const string ConnectionVariable = "TWATCACHE_REDIS";
@@ -183,7 +183,7 @@ namespace TwatCache.Engines.Redis
         }
 
         /// <summary>
-        /// Async form of <see cref="AcquireLock"/> (the shape of <c>IAsyncCrossProcessLocking</c>): polls without
+        /// Async form of <see cref="AcquireLock"/> (<see cref="IAsyncCrossProcessLocking"/>): polls without
         /// holding a thread; null when the timeout passes or the server is unreachable.
         /// </summary>
         public async Task<IDisposable?> AcquireLockAsync(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
