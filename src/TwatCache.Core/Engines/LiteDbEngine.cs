@@ -76,7 +76,14 @@ namespace TwatCache.Engines
         {
             try
             {
-                return new LiteDbEngine(filePath);
+                if (File.Exists(filePath)) return new LiteDbEngine(filePath);
+                // First creation under the store lock: a process must never read a file another one is still
+                // initialising and take it for a damaged one.
+                var full = Path.GetFullPath(filePath);
+                using (new LockFileLocks(full + ".locks").AcquireLock("_store", TimeSpan.FromSeconds(30)))
+                {
+                    return new LiteDbEngine(filePath);
+                }
             }
             catch (CacheStoreCorruptException first)
             {
