@@ -273,7 +273,7 @@ namespace TwatCache
                 {
                     throw new CacheSerializationException($"The value cannot be serialized as {_serializer.Name}: {ex.Message}", ex);
                 }
-                entry.Payload = PayloadEnvelope.Seal(payload, _serializer.FormatId, Options.CompressAbove, _secret);
+                entry.Payload = PayloadEnvelope.Seal(payload, _serializer.FormatId, Options.CompressAbove, _secret, hash);
                 entry.SizeBytes = entry.Payload.Length;
                 OnStore(store, s => { s.Set(entry); return true; }, false);
             }
@@ -553,7 +553,7 @@ namespace TwatCache
         private bool TryDecode(ICacheEngine store, CacheEntry stored, Type type, out object? value)
         {
             value = null;
-            if (stored.Payload == null || !PayloadEnvelope.TryOpen(stored.Payload, _secret, out var format, out var body, out _))
+            if (stored.Payload == null || !PayloadEnvelope.TryOpen(stored.Payload, _secret, out var format, out var body, out _, stored.Key))
             {
                 OnStore(store, s => s.Remove(stored.Key), false);
                 return false;

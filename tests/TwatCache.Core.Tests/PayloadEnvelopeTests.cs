@@ -63,4 +63,13 @@ public class PayloadEnvelopeTests
         Assert.False(PayloadEnvelope.TryOpen(future, Key, out _, out _, out var why));
         Assert.StartsWith("envelope version", why);
     }
+
+    [Fact]
+    public void A_signed_payload_copied_onto_another_key_fails()
+    {
+        var signed = PayloadEnvelope.Seal(new byte[] { 1, 2, 3 }, 2, 4096, Key, "key-a");
+        Assert.True(PayloadEnvelope.TryOpen(signed, Key, out _, out _, out _, "key-a"));
+        Assert.False(PayloadEnvelope.TryOpen(signed, Key, out _, out _, out var why, "key-b"));
+        Assert.Equal("HMAC mismatch", why);
+    }
 }

@@ -10,19 +10,24 @@ namespace TwatCache.Serialization
     /// The wrapper around every persistent payload, applied by the context before any engine sees it.
     /// Layout (little endian): magic "TC", version (1), flags (1 = deflated, 2 = HMAC), serializer format
     /// id (int32), original length (int32), body length (int32), XxHash64 of the body (8 bytes), then the
-    /// HMAC-SHA256 of everything else (32 bytes, when flag 2), then the body.
+    /// HMAC-SHA256 of everything else (32 bytes, when flag 2), then the body. The HMAC also covers the
+    /// hashed cache key the payload was written under, so a signed payload copied onto another key (by
+    /// anyone who can write to a shared store) fails verification instead of becoming a wrong hit.
     /// </summary>
     public static class PayloadEnvelope
     {
         /// <summary>The envelope version written; other versions are read as misses.</summary>
-        public const byte Version = 1;
+        public const byte Version = 2;
 
         private const byte FlagDeflate = 1, FlagHmac = 2;
         private const int HeaderLength = 2 + 1 + 1 + 4 + 4 + 4 + 8;
         private const int MacLength = 32;
 
-        /// <summary>Wraps <paramref name="body"/>; compresses it when longer than <paramref name="compressAbove"/> and the result is smaller; signs it when <paramref name="key"/> is set.</summary>
-        public static byte[] Seal(byte[] body, int formatId, int compressAbove, byte[]? key)
+        /// <summary>
+        /// Wraps <paramref name="body"/>; compresses it when longer than <paramref name="compressAbove"/> and the
+        /// result is smaller; signs it, bound to <paramref name="entryKey"/>, when <paramref name="key"/> is set.
+        /// </summary>
+        public static byte[] Seal(byte[] body, int formatId, int compressAbove, byte[]? key, string entryKey = "")
         {
             if (body == null) throw new ArgumentNullException(nameof(body));
             byte flags = 0;
@@ -48,15 +53,16 @@ namespace TwatCache.Serialization
             WriteInt32(result, 12, stored.Length);
             Buffer.BlockCopy(XxHash64.Hash(stored), 0, result, 16, 8);
             Buffer.BlockCopy(stored, 0, result, HeaderLength + macLength, stored.Length);
-            if (key != null) Buffer.BlockCopy(Mac(result, key), 0, result, HeaderLength, MacLength);
+            if (key != null) Buffer.BlockCopy(Mac(result, key, entryKey), 0, result, HeaderLength, MacLength);
             return result;
         }
 
         /// <summary>
         /// Unwraps a sealed payload. False (with the reason) for anything that is not an intact envelope of
-        /// this version: damage, a failed checksum or HMAC, a missing HMAC when <paramref name="key"/> is set.
+        /// this version: damage, a failed checksum or HMAC, a missing HMAC when <paramref name="key"/> is set,
+        /// or a payload signed for another <paramref name="entryKey"/>.
         /// </summary>
-        public static bool TryOpen(byte[] sealedPayload, byte[]? key, out int formatId, out byte[] body, out string problem)
+        public static bool TryOpen(byte[] sealedPayload, byte[]? key, out int formatId, out byte[] body, out string problem, string entryKey = "")
         {
             formatId = 0;
             body = Array.Empty<byte>();
@@ -70,7 +76,7 @@ namespace TwatCache.Serialization
             if (key != null)
             {
                 if (macLength == 0) return Fail("unsigned payload", out problem);
-                var expected = Mac(d, key);
+                var expected = Mac(d, key, entryKey);
                 if (!FixedTimeEquals(expected, d, HeaderLength)) return Fail("HMAC mismatch", out problem);
             }
             var stored = new byte[storedLength];
@@ -100,10 +106,14 @@ namespace TwatCache.Serialization
             return false;
         }
 
-        // The MAC covers the header and the body, not the MAC slot itself.
-        private static byte[] Mac(byte[] sealedPayload, byte[] key)
+        // The MAC covers the entry key (length-prefixed), the header and the body, not the MAC slot itself.
+        private static byte[] Mac(byte[] sealedPayload, byte[] key, string entryKey)
         {
             using var hmac = new HMACSHA256(key);
+            var keyBytes = System.Text.Encoding.UTF8.GetBytes(entryKey ?? string.Empty);
+            var keyLength = BitConverter.GetBytes(keyBytes.Length);
+            hmac.TransformBlock(keyLength, 0, keyLength.Length, null, 0);
+            hmac.TransformBlock(keyBytes, 0, keyBytes.Length, null, 0);
             hmac.TransformBlock(sealedPayload, 0, HeaderLength, null, 0);
             int bodyStart = HeaderLength + MacLength;
             hmac.TransformFinalBlock(sealedPayload, bodyStart, sealedPayload.Length - bodyStart);

@@ -66,6 +66,23 @@ public class PayloadFuzzTests : IDisposable
     }
 
     [Fact]
+    public void A_valid_payload_copied_onto_another_key_is_a_miss_never_a_wrong_hit()
+    {
+        using var ctx = Context("json");
+        ctx.Set("a", "value of a");
+        ctx.Set("b", "value of b");
+        using (var raw = new LiteDbEngine(ctx.Path!))
+        {
+            var fromA = raw.Get(ctx.HashKey("a"), ctx.Now)!;
+            raw.Set(Stored(ctx.HashKey("b"), fromA.Payload!, fromA.Format));
+        }
+        using var reader = Context("json");
+        Assert.False(reader.TryGet<string>("b", out var v), $"served '{v}' for key b");
+        Assert.True(reader.TryGet<string>("a", out var a));
+        Assert.Equal("value of a", a);
+    }
+
+    [Fact]
     public void Clixml_reader_never_runs_code_from_a_payload()
     {
         // A payload that names a script block: CliXml rehydrates it as text, never as something executed.
