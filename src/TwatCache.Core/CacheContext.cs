@@ -6,6 +6,7 @@ using TwatCache.Diagnostics;
 using TwatCache.Engines;
 using TwatCache.Keys;
 using TwatCache.Locking;
+using TwatCache.Policies;
 using TwatCache.Serialization;
 using TwatCache.Storage;
 
@@ -18,19 +19,24 @@ namespace TwatCache
     public sealed partial class CacheContext : IDisposable
     {
         private static readonly TimeSpan SingleFlightWait = TimeSpan.FromMinutes(5);
-        private readonly MemoryEngine? _memory;
-        private readonly ICacheEngine? _store;
+        // Both layers may change once, when a failing store makes the context fall back to memory.
+        private volatile MemoryEngine? _memory;
+        private volatile ICacheEngine? _store;
         private readonly ICacheSerializer _serializer;
         private readonly Func<DateTimeOffset> _clock;
         private readonly string? _temporaryRoot;
+        private readonly byte[]? _secret;
         private readonly List<string> _warnings = new List<string>();
+        private readonly List<string> _pendingWarnings = new List<string>();
+        private int _fellBack;
         private int _disposed;
 
-        private CacheContext(CacheOptions options, MemoryEngine? memory, ICacheEngine? store, string? temporaryRoot, IEnumerable<string> warnings)
+        private CacheContext(CacheOptions options, MemoryEngine? memory, ICacheEngine? store, byte[]? secret, string? temporaryRoot, IEnumerable<string> warnings)
         {
             Options = options;
             _memory = memory;
             _store = store;
+            _secret = secret;
             _serializer = options.Serializer ?? new JsonCacheSerializer();
             _clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
             _temporaryRoot = temporaryRoot;
@@ -57,35 +63,60 @@ namespace TwatCache
             var warnings = new List<string>();
             MemoryEngine? memory = null;
             ICacheEngine? store = null;
+            byte[]? secret = null;
             switch (o.Engine)
             {
                 case CacheEngineKind.Memory:
-                    memory = new MemoryEngine(o.MaxEntries);
+                    memory = new MemoryEngine();
                     break;
                 case CacheEngineKind.LiteDb:
-                    store = OpenLiteDb(o);
-                    break;
+                case CacheEngineKind.File:
                 case CacheEngineKind.Auto:
-                    memory = new MemoryEngine(o.MaxEntries);
+                    var rootPath = CacheRoot.Resolve(o.Root);
+                    // An unsafe root is refused outright: falling back would hide the problem.
+                    if (System.IO.Directory.Exists(rootPath)) CacheRoot.RefuseUnsafe(rootPath);
+                    if (o.Engine == CacheEngineKind.Auto) memory = new MemoryEngine();
                     try
                     {
-                        store = OpenLiteDb(o);
+                        var root = CacheRoot.Ensure(rootPath);
+                        store = OpenLocalStore(o, root, warnings.Add);
+                        secret = SecretKeyFile.Explicit(o.Secret) ?? SecretKeyFile.LoadOrCreate(root);
                     }
-                    catch (TwatCacheException ex) when (ex is CacheEngineUnavailableException || ex is CachePathException)
+                    catch (Exception ex) when (ex is CacheEngineUnavailableException || ex is CachePathException || ex is System.IO.IOException || ex is UnauthorizedAccessException)
                     {
-                        warnings.Add($"Context '{o.Name}': the LiteDb store is unavailable, using memory only. {ex.Message}");
+                        store?.Dispose();
+                        store = null;
+                        memory ??= new MemoryEngine();
+                        warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
                 default:
-                    throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory or LiteDb.");
+                    throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory, LiteDb or File.");
             }
-            return new CacheContext(o, memory, store, temporaryRoot, warnings);
+            return new CacheContext(o, memory, store, secret, temporaryRoot, warnings);
         }
 
-        private static ICacheEngine OpenLiteDb(CacheOptions o)
+        private static ICacheEngine OpenLocalStore(CacheOptions o, string root, Action<string> warn)
         {
-            var root = CacheRoot.Ensure(CacheRoot.Resolve(o.Root));
-            return new LiteDbEngine(System.IO.Path.Combine(root, o.Name + ".litedb"));
+            string Combine(string suffix) => System.IO.Path.Combine(root, o.Name + suffix);
+            switch (o.Engine)
+            {
+                case CacheEngineKind.File:
+                    return new FileEngine(Combine(".files"));
+                case CacheEngineKind.LiteDb:
+                    return LiteDbEngine.OpenOrRecover(Combine(".litedb"), warn);
+                default:
+                    var small = LiteDbEngine.OpenOrRecover(Combine(".litedb"), warn);
+                    try
+                    {
+                        return new SizeRoutedEngine(small, new FileEngine(Combine(".files")), o.LargeValueThreshold);
+                    }
+                    catch
+                    {
+                        small.Dispose();
+                        throw;
+                    }
+            }
         }
 
         /// <summary>The options this context was created with (a private copy).</summary>
@@ -95,7 +126,14 @@ namespace TwatCache
         public string Name => Options.Name;
 
         /// <summary>Engines in use, e.g. "Memory+LiteDb" or "Memory".</summary>
-        public string EngineName => _memory != null && _store != null ? "Memory+" + _store.Name : (_store?.Name ?? "Memory");
+        public string EngineName
+        {
+            get
+            {
+                var store = _store;
+                return _memory != null && store != null ? "Memory+" + store.Name : (store?.Name ?? "Memory");
+            }
+        }
 
         /// <summary>Where the persistent store lives, or null for memory only.</summary>
         public string? Path => _store?.Location;
@@ -105,6 +143,24 @@ namespace TwatCache
 
         /// <summary>Problems met while starting (such as a store that fell back to memory).</summary>
         public IReadOnlyList<string> Warnings => _warnings;
+
+        /// <summary>
+        /// Takes the warnings raised since the last call (a store that failed mid-call and was replaced by
+        /// memory, a damaged store moved aside). Each is returned once; callers show them to the user.
+        /// </summary>
+        public IReadOnlyList<string> DrainWarnings()
+        {
+            lock (_pendingWarnings)
+            {
+                if (_pendingWarnings.Count == 0) return Array.Empty<string>();
+                var taken = _pendingWarnings.ToArray();
+                _pendingWarnings.Clear();
+                return taken;
+            }
+        }
+
+        /// <summary>True once a failing store made this context fall back to memory.</summary>
+        public bool HasFallenBack => Volatile.Read(ref _fellBack) != 0;
 
         /// <summary>Hit, miss, write and eviction counters.</summary>
         public CacheCounters Counters { get; } = new CacheCounters();
@@ -142,16 +198,18 @@ namespace TwatCache
                 value = entry.Value;
                 return true;
             }
-            if (_store != null)
+            var store = _store;
+            if (store != null)
             {
-                var stored = _store.Get(hash, now);
-                if (stored != null && TryDecode(stored, type, out value))
+                var stored = OnStore(store, s => s.Get(hash, now), null);
+                if (stored != null && TryDecode(store, stored, type, out value))
                 {
-                    if (_memory != null)
+                    var l1 = _memory;
+                    if (l1 != null)
                     {
                         stored.Value = value;
                         stored.Payload = null;
-                        _memory.Set(stored);
+                        l1.Set(stored);
                     }
                     Counters.Hit();
                     return true;
@@ -178,7 +236,8 @@ namespace TwatCache
                 Label = Shorten(entryOptions?.Label),
                 Format = _serializer.FormatId,
             };
-            if (_store != null)
+            var store = _store;
+            if (store != null)
             {
                 byte[] payload;
                 try
@@ -189,17 +248,74 @@ namespace TwatCache
                 {
                     throw new CacheSerializationException($"The value cannot be serialized as {_serializer.Name}: {ex.Message}", ex);
                 }
-                entry.Payload = payload;
-                entry.SizeBytes = payload.Length;
-                _store.Set(entry);
+                entry.Payload = PayloadEnvelope.Seal(payload, _serializer.FormatId, Options.CompressAbove, _secret);
+                entry.SizeBytes = entry.Payload.Length;
+                OnStore(store, s => { s.Set(entry); return true; }, false);
             }
-            if (_memory != null)
+            var memory = _memory;
+            if (memory != null)
             {
                 var live = entry.MetadataOnly();
                 live.Value = value;
-                _memory.Set(live);
+                if (store == null) live.SizeBytes = 0; // live objects have no measured size
+                memory.Set(live);
             }
             Counters.Write();
+            EnforceLimits(hash, now);
+        }
+
+        // Evicts by the context's policy until each layer fits MaxEntries/MaxBytes. The outermost layer's
+        // evictions are counted; an entry evicted there also leaves L1.
+        private void EnforceLimits(string justWritten, DateTimeOffset now)
+        {
+            if (!Options.MaxEntries.HasValue && !Options.MaxBytes.HasValue) return;
+            var store = _store;
+            var memory = _memory;
+            if (store != null)
+            {
+                var victims = OnStore(store, s => EvictionPlanner.Victims(s.List(), Options.MaxEntries, Options.MaxBytes, Options.Policy, now, justWritten), Array.Empty<string>());
+                foreach (var key in victims)
+                {
+                    OnStore(store, s => s.Remove(key), false);
+                    memory?.Remove(key);
+                }
+                Counters.Evicted(victims.Count);
+            }
+            if (memory != null)
+            {
+                // L1 holds at most MaxEntries live objects (their byte size is unknown, so only the count applies).
+                var victims = EvictionPlanner.Victims(memory.List(), Options.MaxEntries, store == null ? Options.MaxBytes : null, Options.Policy, now, justWritten);
+                foreach (var key in victims) memory.Remove(key);
+                if (store == null) Counters.Evicted(victims.Count);
+            }
+        }
+
+        // Runs an operation on the store; a failure (read-only disk, lock past retries, damage) makes the
+        // context fall back to memory with one warning, and the operation answers `fallback`.
+        private T OnStore<T>(ICacheEngine store, Func<ICacheEngine, T> operation, T fallback)
+        {
+            try
+            {
+                return operation(store);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is ObjectDisposedException && IsDisposed))
+            {
+                FallBack(store, ex);
+                return fallback;
+            }
+        }
+
+        private void FallBack(ICacheEngine failed, Exception ex)
+        {
+            lock (_pendingWarnings)
+            {
+                if (!ReferenceEquals(_store, failed)) return;
+                _memory ??= new MemoryEngine();
+                _store = null;
+                Interlocked.Exchange(ref _fellBack, 1);
+                _pendingWarnings.Add($"Context '{Name}': the {failed.Name} store failed ({ex.GetType().Name}: {ex.Message}); using memory only from now on.");
+            }
+            try { failed.Dispose(); } catch (Exception) { /* already broken */ }
         }
 
         /// <summary>
@@ -214,6 +330,11 @@ namespace TwatCache
             {
                 var remote = crossProcess.AcquireLock(hash, timeout, cancellationToken);
                 return remote == null ? local : new CombinedLock(remote, local);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                // The lock directory is unusable: single flight stays within this process.
+                return local;
             }
             catch
             {
@@ -234,7 +355,8 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             bool removed = _memory?.Remove(hash) ?? false;
-            if (_store != null) removed |= _store.Remove(hash);
+            var store = _store;
+            if (store != null) removed |= OnStore(store, s => s.Remove(hash), false);
             return removed;
         }
 
@@ -289,7 +411,8 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             int inMemory = _memory?.Clear() ?? 0;
-            return _store != null ? _store.Clear() : inMemory;
+            var store = _store;
+            return store != null ? OnStore(store, s => s.Clear(), inMemory) : inMemory;
         }
 
         /// <summary>Removes expired entries from every layer; returns how many the store (or L1) held.</summary>
@@ -298,21 +421,30 @@ namespace TwatCache
             ThrowIfDisposed();
             var now = _clock();
             int inMemory = _memory?.RemoveExpired(now) ?? 0;
-            return _store != null ? _store.RemoveExpired(now) : inMemory;
+            var store = _store;
+            return store != null ? OnStore(store, s => s.RemoveExpired(now), inMemory) : inMemory;
         }
 
         /// <summary>Metadata of the entries of the outermost persistent layer (or of memory).</summary>
         public IReadOnlyList<CacheEntry> ListEntries()
         {
             ThrowIfDisposed();
-            return (_store ?? (ICacheEngine)_memory!).List();
+            var store = _store;
+            if (store != null)
+            {
+                var listed = OnStore<IReadOnlyList<CacheEntry>?>(store, s => s.List(), null);
+                if (listed != null) return listed;
+            }
+            return _memory?.List() ?? Array.Empty<CacheEntry>();
         }
 
         /// <summary>A snapshot of counters and store size.</summary>
         public CacheStats GetStats()
         {
             ThrowIfDisposed();
-            var summary = (_store ?? (ICacheEngine)_memory!).Summarize();
+            var store = _store;
+            var summary = (store != null ? OnStore<StoreSummary?>(store, s => s.Summarize(), null) : null)
+                ?? _memory?.Summarize() ?? new StoreSummary(0, 0, 0);
             return new CacheStats
             {
                 Context = Name,
@@ -340,23 +472,27 @@ namespace TwatCache
             }
         }
 
-        private bool TryDecode(CacheEntry stored, Type type, out object? value)
+        // Opens the envelope (version, checksum, HMAC) and deserializes. Anything that fails is a miss and
+        // the entry is deleted: damaged, tampered with, written by another serializer or format version.
+        private bool TryDecode(ICacheEngine store, CacheEntry stored, Type type, out object? value)
         {
             value = null;
-            if (stored.Format != _serializer.FormatId || stored.Payload == null)
+            if (stored.Format != _serializer.FormatId || stored.Payload == null
+                || !PayloadEnvelope.TryOpen(stored.Payload, _secret, out var format, out var body, out _)
+                || format != _serializer.FormatId)
             {
-                _store!.Remove(stored.Key);
+                OnStore(store, s => s.Remove(stored.Key), false);
                 return false;
             }
             try
             {
-                value = _serializer.Deserialize(stored.Payload, type);
+                value = _serializer.Deserialize(body, type);
                 return IsOfType(value, type);
             }
             catch (Exception)
             {
                 // An unreadable payload (another version, damage) is a miss, never an error for the caller.
-                _store!.Remove(stored.Key);
+                OnStore(store, s => s.Remove(stored.Key), false);
                 return false;
             }
         }

@@ -36,6 +36,18 @@ namespace TwatCache
         /// <summary>Connection string for the Redis engine.</summary>
         public string? ConnectionString { get; set; }
 
+        /// <summary>
+        /// HMAC secret of persistent payloads; null uses <c>$TWATCACHE_SECRET</c>, else (local engines) a
+        /// per-user key file in the cache root. Entries whose HMAC fails are misses and are deleted.
+        /// </summary>
+        public string? Secret { get; set; }
+
+        /// <summary>Payloads longer than this many bytes are deflated (when that makes them smaller); -1 never compresses.</summary>
+        public int CompressAbove { get; set; } = 4096;
+
+        /// <summary>In the Auto engine, payloads longer than this many bytes go to the File engine instead of LiteDb.</summary>
+        public int LargeValueThreshold { get; set; } = 32 * 1024;
+
         /// <summary>Delete the context's storage when it is disposed.</summary>
         public bool Temporary { get; set; }
 

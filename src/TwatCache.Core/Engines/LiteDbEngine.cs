@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using LiteDB;
+using TwatCache.Locking;
+using TwatCache.Storage;
 
 namespace TwatCache.Engines
 {
@@ -10,26 +13,51 @@ namespace TwatCache.Engines
     /// the file at once, and LiteDB on Linux can lose writes when direct and shared access mix.
     /// Documents: <c>_id</c> = hashed key, payload bytes, format, and metadata as UTC ticks (ticks
     /// avoid LiteDB's local-time conversion of dates). Expiry and last access are indexed.
+    /// A busy file is retried with backoff; expired entries are purged a few at a time as writes go by;
+    /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
+    /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
     /// </summary>
-    public sealed class LiteDbEngine : ICacheEngine
+    public sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking
     {
         private const string CollectionName = "entries";
         private const long NoExpiry = long.MaxValue;
+        private const int Attempts = 6;
         private readonly LiteDatabase _db;
         private readonly ILiteCollection<BsonDocument> _entries;
+        private readonly LockFileLocks _locks;
+        private long _writes;
+
+        /// <summary>Writes between two opportunistic purges of expired entries.</summary>
+        public const int PurgeEvery = 32;
+
+        /// <summary>Most expired entries one opportunistic purge removes (bounded work per call).</summary>
+        public const int PurgeBatch = 64;
 
         /// <summary>Opens (creating when missing) the database file at <paramref name="filePath"/>.</summary>
+        /// <exception cref="CacheEngineUnavailableException">The file is busy past retries or cannot be opened.</exception>
+        /// <exception cref="CacheStoreCorruptException">The file is not a readable LiteDB database.</exception>
         public LiteDbEngine(string filePath)
         {
             Location = Path.GetFullPath(filePath);
             var dir = Path.GetDirectoryName(Location);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            _locks = new LockFileLocks(Location + ".locks");
             try
             {
                 _db = new LiteDatabase(new ConnectionString { Filename = Location, Connection = ConnectionType.Shared });
                 _entries = _db.GetCollection(CollectionName);
-                _entries.EnsureIndex("expires");
-                _entries.EnsureIndex("access");
+                Retry(() =>
+                {
+                    _entries.EnsureIndex("expires");
+                    _entries.EnsureIndex("access");
+                    return 0;
+                });
+                RestrictFiles();
+            }
+            catch (LiteException ex) when (!IsBusy(ex))
+            {
+                _db?.Dispose();
+                throw new CacheStoreCorruptException($"The LiteDB store '{Location}' is damaged: {ex.Message}", ex);
             }
             catch (Exception ex) when (ex is LiteException || ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -37,6 +65,43 @@ namespace TwatCache.Engines
                 throw new CacheEngineUnavailableException($"The LiteDB store '{Location}' cannot be opened: {ex.Message}", ex);
             }
         }
+
+        /// <summary>
+        /// Opens the store at <paramref name="filePath"/>; a damaged file is moved aside as
+        /// <c>*.corrupt-&lt;timestamp&gt;</c> (under a lock, so concurrent processes move it once) and a new
+        /// store is created. <paramref name="warn"/> hears about it.
+        /// </summary>
+        public static LiteDbEngine OpenOrRecover(string filePath, Action<string> warn)
+        {
+            try
+            {
+                return new LiteDbEngine(filePath);
+            }
+            catch (CacheStoreCorruptException first)
+            {
+                var full = Path.GetFullPath(filePath);
+                using (new LockFileLocks(full + ".locks").AcquireLock("_store", TimeSpan.FromSeconds(30)))
+                {
+                    try
+                    {
+                        return new LiteDbEngine(filePath); // another process may have recovered it meanwhile
+                    }
+                    catch (CacheStoreCorruptException)
+                    {
+                        var aside = full + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+                        File.Move(full, aside);
+                        var log = LogFileOf(full);
+                        if (File.Exists(log)) File.Move(log, aside + "-log");
+                        warn($"The cache store '{full}' was damaged ({first.InnerException?.Message}); it was moved to '{aside}' and a new one was created.");
+                        return new LiteDbEngine(filePath);
+                    }
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        public IDisposable? AcquireLock(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+            => _locks.AcquireLock(key, timeout, cancellationToken);
 
         /// <inheritdoc />
         public string Name => "LiteDb";
@@ -48,7 +113,7 @@ namespace TwatCache.Engines
         public string? Location { get; }
 
         /// <inheritdoc />
-        public CacheEntry? Get(string key, DateTimeOffset now)
+        public CacheEntry? Get(string key, DateTimeOffset now) => Retry(() =>
         {
             var doc = _entries.FindById(key);
             if (doc == null) return null;
@@ -64,44 +129,100 @@ namespace TwatCache.Engines
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
             _entries.Update(doc);
             return entry;
-        }
+        });
 
         /// <inheritdoc />
         public void Set(CacheEntry entry)
         {
             if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; the entry has none.", nameof(entry));
-            _entries.Upsert(ToDocument(entry));
+            Retry(() => _entries.Upsert(ToDocument(entry)));
+            if (Interlocked.Increment(ref _writes) % PurgeEvery == 0) PurgeSome(entry.LastAccess);
         }
 
-        /// <inheritdoc />
-        public bool Remove(string key) => _entries.Delete(key);
+        /// <summary>Removes at most <see cref="PurgeBatch"/> expired entries, oldest expiry first; returns how many went.</summary>
+        public int PurgeSome(DateTimeOffset now) => Retry(() =>
+        {
+            int removed = 0;
+            var ids = new List<BsonValue>();
+            foreach (var doc in _entries.Find(Query.LTE("expires", now.UtcTicks), 0, PurgeBatch)) ids.Add(doc["_id"]);
+            foreach (var id in ids)
+            {
+                if (_entries.Delete(id)) removed++;
+            }
+            return removed;
+        });
 
         /// <inheritdoc />
-        public int Clear() => _entries.DeleteAll();
+        public bool Remove(string key) => Retry(() => _entries.Delete(key));
 
         /// <inheritdoc />
-        public int RemoveExpired(DateTimeOffset now) => _entries.DeleteMany(Query.LTE("expires", now.UtcTicks));
+        public int Clear() => Retry(() => _entries.DeleteAll());
 
         /// <inheritdoc />
-        public IReadOnlyList<CacheEntry> List()
+        public int RemoveExpired(DateTimeOffset now) => Retry(() => _entries.DeleteMany(Query.LTE("expires", now.UtcTicks)));
+
+        /// <inheritdoc />
+        public IReadOnlyList<CacheEntry> List() => Retry(() =>
         {
             var list = new List<CacheEntry>();
-            foreach (var doc in _entries.FindAll()) list.Add(FromDocument(doc, withPayload: false));
+            foreach (var doc in _entries.Query().Select(MetadataFields).ToEnumerable()) list.Add(FromDocument(doc, withPayload: false));
             return list;
-        }
+        });
 
         /// <inheritdoc />
         public StoreSummary Summarize()
         {
-            long count = 0, bytes = 0;
-            foreach (var doc in _entries.FindAll())
+            var (count, bytes) = Retry(() =>
             {
-                count++;
-                bytes += doc["size"].AsInt64;
-            }
+                long c = 0, b = 0;
+                foreach (var doc in _entries.Query().Select("{ size: $.size }").ToEnumerable())
+                {
+                    c++;
+                    b += doc["size"].AsInt64;
+                }
+                return (c, b);
+            });
             long fileBytes = File.Exists(Location) ? new FileInfo(Location!).Length : 0;
+            var log = LogFileOf(Location!);
+            if (File.Exists(log)) fileBytes += new FileInfo(log).Length;
             return new StoreSummary(count, bytes, fileBytes);
         }
+
+        private static readonly BsonExpression MetadataFields = BsonExpression.Create(
+            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label }");
+
+        // A busy file (another process mid-transaction) is worth waiting for; anything else is not.
+        private static bool IsBusy(Exception ex)
+            => ex is LiteException le ? le.ErrorCode == LiteException.LOCK_TIMEOUT : ex is IOException && !(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException);
+
+        private static T Retry<T>(Func<T> operation)
+        {
+            var delay = 20;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return operation();
+                }
+                catch (Exception ex) when (attempt < Attempts && IsBusy(ex))
+                {
+                    Thread.Sleep(delay + new Random().Next(delay));
+                    delay *= 2;
+                }
+            }
+        }
+
+        private void RestrictFiles()
+        {
+            foreach (var f in new[] { Location!, LogFileOf(Location!) })
+            {
+                if (File.Exists(f)) UnixPermissions.Set(f, UnixPermissions.OwnerOnlyFile);
+            }
+        }
+
+        // LiteDB 5 keeps its write-ahead log beside the data file: "name-log.ext".
+        private static string LogFileOf(string dataFile)
+            => Path.Combine(Path.GetDirectoryName(dataFile) ?? ".", Path.GetFileNameWithoutExtension(dataFile) + "-log" + Path.GetExtension(dataFile));
 
         private static BsonDocument ToDocument(CacheEntry e) => new BsonDocument
         {

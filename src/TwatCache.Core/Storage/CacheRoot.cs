@@ -32,14 +32,30 @@ namespace TwatCache.Storage
             try
             {
                 bool existed = Directory.Exists(full);
+                if (existed) RefuseUnsafe(full);
                 Directory.CreateDirectory(full);
-                if (!existed) UnixPermissions.Set(full, UnixPermissions.OwnerOnlyDirectory);
+                UnixPermissions.Set(full, UnixPermissions.OwnerOnlyDirectory);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw new CachePathException($"The cache root '{full}' cannot be created: {ex.Message}", ex);
             }
             return full;
+        }
+
+        /// <summary>
+        /// Refuses a root that another user owns or that group/others may write: anyone who can write
+        /// there could plant entries that this user's scripts would replay.
+        /// </summary>
+        public static void RefuseUnsafe(string root)
+        {
+            var stat = UnixFileOwner.Stat(root);
+            var me = UnixFileOwner.EffectiveUserId();
+            if (stat == null) return;
+            if (me.HasValue && stat.Value.Uid != me.Value)
+                throw new CachePathException($"The cache root '{root}' is owned by uid {stat.Value.Uid}, not by you (uid {me.Value}). Use a directory of your own: set {EnvironmentVariable} to one (or run 'chown {me.Value} \"{root}\"').");
+            if ((stat.Value.Mode & 0x12) != 0)
+                throw new CachePathException($"The cache root '{root}' is writable by group or others (mode {Convert.ToString(stat.Value.Mode, 8)}). Run 'chmod 700 \"{root}\"', or set {EnvironmentVariable} to a private directory.");
         }
 
         private static string PlatformCacheDirectory()

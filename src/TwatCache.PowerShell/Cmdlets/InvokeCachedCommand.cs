@@ -109,12 +109,20 @@ namespace TwatCache.PowerShell.Cmdlets
             var ctx = _context!;
             string hash = BuildKey(ctx, hasItem, item, out var description);
 
-            if (!Refresh && TryReplay(ctx, hash, description, counted: true)) return;
-            using (var gate = ctx.AcquireKeyLock(hash, SingleFlightWait))
+            try
             {
-                // Another runspace may have produced the entry while this one waited.
-                if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
-                RunAndStore(ctx, hash, description, hasItem, item);
+                if (!Refresh && TryReplay(ctx, hash, description, counted: true)) return;
+                using (var gate = ctx.AcquireKeyLock(hash, SingleFlightWait))
+                {
+                    // Another runspace may have produced the entry while this one waited.
+                    if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
+                    RunAndStore(ctx, hash, description, hasItem, item);
+                }
+            }
+            finally
+            {
+                // A store that failed mid-call (and fell back to memory) says so once.
+                foreach (var warning in ctx.DrainWarnings()) WriteWarning(warning);
             }
         }
 

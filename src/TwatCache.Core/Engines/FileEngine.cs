@@ -1,0 +1,350 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Hashing;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using TwatCache.Locking;
+using TwatCache.Storage;
+
+namespace TwatCache.Engines
+{
+    /// <summary>
+    /// Persistent engine with one directory per entry, named by the hashed key (no user text in paths):
+    /// <c>data</c> holds a small header (times, format, length, XxHash64 of the payload, label) and the
+    /// payload; <c>access</c> holds the read metadata (last access, hits, sliding expiry) so a hit never
+    /// rewrites a large payload. Both are written to a temporary name and renamed over the old file, so a
+    /// reader sees the old or the new entry, never half of one. Reads verify length and checksum; a damaged
+    /// entry is a miss and is deleted. Directories are 0700 and files 0600 on Unix.
+    /// </summary>
+    public sealed class FileEngine : ICacheEngine, ICrossProcessLocking
+    {
+        private const string DataName = "data", AccessName = "access";
+        private static readonly byte[] Magic = Encoding.ASCII.GetBytes("TCF1");
+        private const long NoExpiry = long.MaxValue;
+        private readonly LockFileLocks _locks;
+        private long _writes;
+
+        /// <summary>Writes between two opportunistic purges of expired entries.</summary>
+        public const int PurgeEvery = 64;
+
+        /// <summary>Most entry directories one opportunistic purge looks at.</summary>
+        public const int PurgeScan = 128;
+
+        /// <summary>Uses (creating it) <paramref name="directory"/> for the entries.</summary>
+        public FileEngine(string directory)
+        {
+            Location = Path.GetFullPath(directory);
+            try
+            {
+                Directory.CreateDirectory(Location);
+                UnixPermissions.Set(Location, UnixPermissions.OwnerOnlyDirectory);
+                _locks = new LockFileLocks(Location + ".locks");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new CacheEngineUnavailableException($"The File store '{Location}' cannot be created: {ex.Message}", ex);
+            }
+        }
+
+        /// <inheritdoc />
+        public string Name => "File";
+
+        /// <inheritdoc />
+        public bool StoresObjects => false;
+
+        /// <inheritdoc />
+        public string? Location { get; }
+
+        /// <inheritdoc />
+        public IDisposable? AcquireLock(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+            => _locks.AcquireLock(CheckKey(key), timeout, cancellationToken);
+
+        /// <inheritdoc />
+        public CacheEntry? Get(string key, DateTimeOffset now)
+        {
+            var dir = EntryDirectory(key);
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(Path.Combine(dir, DataName));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                return null;
+            }
+            var entry = Parse(key, bytes, withPayload: true);
+            if (entry == null)
+            {
+                DeleteDirectory(dir); // damaged or truncated: a miss, and gone
+                return null;
+            }
+            ApplyAccess(entry, dir);
+            if (entry.IsExpiredAt(now))
+            {
+                DeleteDirectory(dir);
+                return null;
+            }
+            entry.Touch(now);
+            WriteAccess(dir, entry);
+            return entry;
+        }
+
+        /// <inheritdoc />
+        public void Set(CacheEntry entry)
+        {
+            if (entry.Payload == null) throw new ArgumentException("The File engine stores payload bytes; the entry has none.", nameof(entry));
+            var dir = EntryDirectory(entry.Key);
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    Directory.CreateDirectory(dir);
+                    UnixPermissions.Set(dir, UnixPermissions.OwnerOnlyDirectory);
+                    WriteAtomically(dir, DataName, out var temp, fs => WriteData(fs, entry));
+                    WriteAccess(dir, entry);
+                    break;
+                }
+                catch (DirectoryNotFoundException) when (attempt < 2)
+                {
+                    // A concurrent Remove deleted the directory between its creation and the rename.
+                }
+            }
+            if (Interlocked.Increment(ref _writes) % PurgeEvery == 0) PurgeSome(entry.LastAccess);
+        }
+
+        /// <summary>Looks at up to <see cref="PurgeScan"/> entries and removes the expired ones; returns how many went.</summary>
+        public int PurgeSome(DateTimeOffset now)
+        {
+            int removed = 0;
+            foreach (var dir in EntryDirectories().Take(PurgeScan))
+            {
+                var e = ReadMetadata(dir);
+                if (e != null && e.IsExpiredAt(now) && DeleteDirectory(dir)) removed++;
+            }
+            return removed;
+        }
+
+        /// <inheritdoc />
+        public bool Remove(string key) => DeleteDirectory(EntryDirectory(key));
+
+        /// <inheritdoc />
+        public int Clear()
+        {
+            int removed = 0;
+            foreach (var dir in EntryDirectories().ToList())
+            {
+                if (DeleteDirectory(dir)) removed++;
+            }
+            return removed;
+        }
+
+        /// <inheritdoc />
+        public int RemoveExpired(DateTimeOffset now)
+        {
+            int removed = 0;
+            foreach (var dir in EntryDirectories().ToList())
+            {
+                var e = ReadMetadata(dir);
+                if (e != null && e.IsExpiredAt(now) && DeleteDirectory(dir)) removed++;
+            }
+            return removed;
+        }
+
+        /// <inheritdoc />
+        public IReadOnlyList<CacheEntry> List()
+        {
+            var list = new List<CacheEntry>();
+            foreach (var dir in EntryDirectories())
+            {
+                var e = ReadMetadata(dir);
+                if (e != null) list.Add(e);
+            }
+            return list;
+        }
+
+        /// <inheritdoc />
+        public StoreSummary Summarize()
+        {
+            long count = 0, bytes = 0, fileBytes = 0;
+            foreach (var dir in EntryDirectories())
+            {
+                var e = ReadMetadata(dir);
+                if (e == null) continue;
+                count++;
+                bytes += e.SizeBytes;
+                try { fileBytes += new FileInfo(Path.Combine(dir, DataName)).Length; } catch (IOException) { }
+            }
+            return new StoreSummary(count, bytes, fileBytes);
+        }
+
+        /// <inheritdoc />
+        public void Dispose() { }
+
+        private string EntryDirectory(string key) => Path.Combine(Location!, CheckKey(key));
+
+        // Keys are hashes; anything else could smuggle path syntax into the store.
+        private static string CheckKey(string key)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > 128 || !key.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
+                throw new ArgumentException($"'{key}' is not a hashed key (letters, digits, '-' and '_' only).", nameof(key));
+            return key;
+        }
+
+        private IEnumerable<string> EntryDirectories()
+        {
+            IEnumerable<string> dirs;
+            try { dirs = Directory.EnumerateDirectories(Location!); }
+            catch (DirectoryNotFoundException) { yield break; }
+            foreach (var d in dirs) yield return d;
+        }
+
+        private static bool DeleteDirectory(string dir)
+        {
+            try
+            {
+                if (!Directory.Exists(dir)) return false;
+                Directory.Delete(dir, recursive: true);
+                return true;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return false;
+            }
+        }
+
+        private static void WriteAtomically(string dir, string name, out string temp, Action<FileStream> write)
+        {
+            temp = Path.Combine(dir, "." + name + "-" + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+                {
+                    UnixPermissions.Set(temp, UnixPermissions.OwnerOnlyFile);
+                    write(fs);
+                }
+                var target = Path.Combine(dir, name);
+                if (File.Exists(target)) File.Replace(temp, target, null);
+                else
+                {
+                    try { File.Move(temp, target); }
+                    catch (IOException) when (File.Exists(target)) { File.Replace(temp, target, null); } // another writer won the race
+                }
+            }
+            catch
+            {
+                try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                throw;
+            }
+        }
+
+        private static void WriteData(Stream s, CacheEntry e)
+        {
+            var payload = e.Payload!;
+            var w = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
+            w.Write(Magic);
+            w.Write(e.Created.UtcTicks);
+            w.Write(e.Expires?.UtcTicks ?? NoExpiry);
+            w.Write(e.Sliding?.Ticks ?? 0L);
+            w.Write(e.Format);
+            w.Write(e.SizeBytes);
+            w.Write(e.Label ?? string.Empty);
+            w.Write((long)payload.Length);
+            w.Write(XxHash64.Hash(payload));
+            w.Write(payload);
+            w.Flush();
+        }
+
+        // Parses a data file; null when it is damaged (bad magic, short, wrong length or checksum).
+        private static CacheEntry? Parse(string key, byte[] bytes, bool withPayload)
+        {
+            try
+            {
+                using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+                var e = ReadHeader(key, r, out long length);
+                if (e == null) return null;
+                var sum = r.ReadBytes(8);
+                long start = r.BaseStream.Position;
+                if (sum.Length != 8 || bytes.Length - start != length) return null;
+                var payload = new byte[length];
+                Buffer.BlockCopy(bytes, (int)start, payload, 0, (int)length);
+                if (!XxHash64.Hash(payload).SequenceEqual(sum)) return null;
+                if (withPayload) e.Payload = payload;
+                return e;
+            }
+            catch (EndOfStreamException)
+            {
+                return null;
+            }
+        }
+
+        private static CacheEntry? ReadHeader(string key, BinaryReader r, out long length)
+        {
+            length = 0;
+            if (!r.ReadBytes(4).SequenceEqual(Magic)) return null;
+            long created = r.ReadInt64(), expires = r.ReadInt64(), sliding = r.ReadInt64();
+            var e = new CacheEntry(key)
+            {
+                Created = new DateTimeOffset(created, TimeSpan.Zero),
+                Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero),
+                Sliding = sliding == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(sliding),
+                Format = r.ReadInt32(),
+                SizeBytes = r.ReadInt64(),
+                Label = r.ReadString(),
+            };
+            e.LastAccess = e.Created;
+            length = r.ReadInt64();
+            return length < 0 ? null : e;
+        }
+
+        // Header and access data only (listings, purges): the payload is not read.
+        private static CacheEntry? ReadMetadata(string dir)
+        {
+            try
+            {
+                using var fs = new FileStream(Path.Combine(dir, DataName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
+                using var r = new BinaryReader(fs, Encoding.UTF8);
+                var e = ReadHeader(Path.GetFileName(dir), r, out _);
+                if (e != null) ApplyAccess(e, dir);
+                return e;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private static void ApplyAccess(CacheEntry e, string dir)
+        {
+            byte[] a;
+            try { a = File.ReadAllBytes(Path.Combine(dir, AccessName)); }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException) { return; }
+            if (a.Length != 32 || BitConverter.ToInt64(a, 0) != e.Created.UtcTicks) return; // belongs to an older write
+            e.LastAccess = new DateTimeOffset(BitConverter.ToInt64(a, 8), TimeSpan.Zero);
+            e.Hits = BitConverter.ToInt64(a, 16);
+            long expires = BitConverter.ToInt64(a, 24);
+            e.Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero);
+        }
+
+        private static void WriteAccess(string dir, CacheEntry e)
+        {
+            try
+            {
+                WriteAtomically(dir, AccessName, out _, fs =>
+                {
+                    var w = new BinaryWriter(fs);
+                    w.Write(e.Created.UtcTicks);
+                    w.Write(e.LastAccess.UtcTicks);
+                    w.Write(e.Hits);
+                    w.Write(e.Expires?.UtcTicks ?? NoExpiry);
+                    w.Flush();
+                });
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Removed meanwhile: the read metadata has nothing left to describe.
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using TwatCache.Locking;
+
+namespace TwatCache.Engines
+{
+    /// <summary>
+    /// The persistent half of Auto: payloads up to a threshold go to a small-value engine (LiteDb), larger
+    /// ones to a large-value engine (File). Reads try the small engine first. A rewrite that changes size
+    /// class removes the old copy from the other engine. Locks come from the small engine.
+    /// </summary>
+    public sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking
+    {
+        private readonly ICacheEngine _small, _large;
+        private readonly int _threshold;
+
+        /// <summary>Routes payloads longer than <paramref name="threshold"/> bytes to <paramref name="large"/>.</summary>
+        public SizeRoutedEngine(ICacheEngine small, ICacheEngine large, int threshold)
+        {
+            _small = small ?? throw new ArgumentNullException(nameof(small));
+            _large = large ?? throw new ArgumentNullException(nameof(large));
+            _threshold = threshold;
+        }
+
+        /// <inheritdoc />
+        public string Name => _small.Name + "+" + _large.Name;
+
+        /// <inheritdoc />
+        public bool StoresObjects => false;
+
+        /// <inheritdoc />
+        public string? Location => _small.Location;
+
+        /// <inheritdoc />
+        public IDisposable? AcquireLock(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+            => _small is ICrossProcessLocking l ? l.AcquireLock(key, timeout, cancellationToken) : null;
+
+        /// <inheritdoc />
+        public CacheEntry? Get(string key, DateTimeOffset now) => _small.Get(key, now) ?? _large.Get(key, now);
+
+        /// <inheritdoc />
+        public void Set(CacheEntry entry)
+        {
+            bool large = (entry.Payload?.Length ?? 0) > _threshold;
+            (large ? _large : _small).Set(entry);
+            (large ? _small : _large).Remove(entry.Key);
+        }
+
+        /// <inheritdoc />
+        public bool Remove(string key) => _small.Remove(key) | _large.Remove(key);
+
+        /// <inheritdoc />
+        public int Clear() => _small.Clear() + _large.Clear();
+
+        /// <inheritdoc />
+        public int RemoveExpired(DateTimeOffset now) => _small.RemoveExpired(now) + _large.RemoveExpired(now);
+
+        /// <inheritdoc />
+        public IReadOnlyList<CacheEntry> List() => _small.List().Concat(_large.List()).ToList();
+
+        /// <inheritdoc />
+        public StoreSummary Summarize()
+        {
+            var a = _small.Summarize();
+            var b = _large.Summarize();
+            return new StoreSummary(a.Entries + b.Entries, a.PayloadBytes + b.PayloadBytes, a.FileBytes + b.FileBytes);
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            try { _small.Dispose(); } finally { _large.Dispose(); }
+        }
+    }
+}

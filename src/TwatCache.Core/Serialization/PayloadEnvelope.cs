@@ -1,0 +1,147 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+
+namespace TwatCache.Serialization
+{
+    /// <summary>
+    /// The wrapper around every persistent payload, applied by the context before any engine sees it.
+    /// Layout (little endian): magic "TC", version (1), flags (1 = deflated, 2 = HMAC), serializer format
+    /// id (int32), original length (int32), body length (int32), XxHash64 of the body (8 bytes), then the
+    /// HMAC-SHA256 of everything else (32 bytes, when flag 2), then the body.
+    /// </summary>
+    public static class PayloadEnvelope
+    {
+        /// <summary>The envelope version written; other versions are read as misses.</summary>
+        public const byte Version = 1;
+
+        private const byte FlagDeflate = 1, FlagHmac = 2;
+        private const int HeaderLength = 2 + 1 + 1 + 4 + 4 + 4 + 8;
+        private const int MacLength = 32;
+
+        /// <summary>Wraps <paramref name="body"/>; compresses it when longer than <paramref name="compressAbove"/> and the result is smaller; signs it when <paramref name="key"/> is set.</summary>
+        public static byte[] Seal(byte[] body, int formatId, int compressAbove, byte[]? key)
+        {
+            if (body == null) throw new ArgumentNullException(nameof(body));
+            byte flags = 0;
+            var stored = body;
+            if (compressAbove >= 0 && body.Length > compressAbove)
+            {
+                var deflated = Deflate(body);
+                if (deflated.Length < body.Length)
+                {
+                    stored = deflated;
+                    flags |= FlagDeflate;
+                }
+            }
+            if (key != null) flags |= FlagHmac;
+            int macLength = key != null ? MacLength : 0;
+            var result = new byte[HeaderLength + macLength + stored.Length];
+            result[0] = (byte)'T';
+            result[1] = (byte)'C';
+            result[2] = Version;
+            result[3] = flags;
+            WriteInt32(result, 4, formatId);
+            WriteInt32(result, 8, body.Length);
+            WriteInt32(result, 12, stored.Length);
+            Buffer.BlockCopy(XxHash64.Hash(stored), 0, result, 16, 8);
+            Buffer.BlockCopy(stored, 0, result, HeaderLength + macLength, stored.Length);
+            if (key != null) Buffer.BlockCopy(Mac(result, key), 0, result, HeaderLength, MacLength);
+            return result;
+        }
+
+        /// <summary>
+        /// Unwraps a sealed payload. False (with the reason) for anything that is not an intact envelope of
+        /// this version: damage, a failed checksum or HMAC, a missing HMAC when <paramref name="key"/> is set.
+        /// </summary>
+        public static bool TryOpen(byte[] sealedPayload, byte[]? key, out int formatId, out byte[] body, out string problem)
+        {
+            formatId = 0;
+            body = Array.Empty<byte>();
+            var d = sealedPayload;
+            if (d == null || d.Length < HeaderLength || d[0] != (byte)'T' || d[1] != (byte)'C') return Fail("not an envelope", out problem);
+            if (d[2] != Version) return Fail($"envelope version {d[2]}", out problem);
+            byte flags = d[3];
+            int macLength = (flags & FlagHmac) != 0 ? MacLength : 0;
+            int originalLength = ReadInt32(d, 8), storedLength = ReadInt32(d, 12);
+            if (storedLength < 0 || originalLength < 0 || d.Length != HeaderLength + macLength + storedLength) return Fail("truncated or padded", out problem);
+            if (key != null)
+            {
+                if (macLength == 0) return Fail("unsigned payload", out problem);
+                var expected = Mac(d, key);
+                if (!FixedTimeEquals(expected, d, HeaderLength)) return Fail("HMAC mismatch", out problem);
+            }
+            var stored = new byte[storedLength];
+            Buffer.BlockCopy(d, HeaderLength + macLength, stored, 0, storedLength);
+            var sum = XxHash64.Hash(stored);
+            for (int i = 0; i < 8; i++)
+            {
+                if (sum[i] != d[16 + i]) return Fail("checksum mismatch", out problem);
+            }
+            try
+            {
+                body = (flags & FlagDeflate) != 0 ? Inflate(stored, originalLength) : stored;
+            }
+            catch (InvalidDataException)
+            {
+                return Fail("bad compressed data", out problem);
+            }
+            if (body.Length != originalLength) return Fail("length mismatch", out problem);
+            formatId = ReadInt32(d, 4);
+            problem = string.Empty;
+            return true;
+        }
+
+        private static bool Fail(string why, out string problem)
+        {
+            problem = why;
+            return false;
+        }
+
+        // The MAC covers the header and the body, not the MAC slot itself.
+        private static byte[] Mac(byte[] sealedPayload, byte[] key)
+        {
+            using var hmac = new HMACSHA256(key);
+            hmac.TransformBlock(sealedPayload, 0, HeaderLength, null, 0);
+            int bodyStart = HeaderLength + MacLength;
+            hmac.TransformFinalBlock(sealedPayload, bodyStart, sealedPayload.Length - bodyStart);
+            return hmac.Hash!;
+        }
+
+        private static bool FixedTimeEquals(byte[] expected, byte[] data, int offset)
+        {
+            int diff = 0;
+            for (int i = 0; i < expected.Length; i++) diff |= expected[i] ^ data[offset + i];
+            return diff == 0;
+        }
+
+        private static byte[] Deflate(byte[] body)
+        {
+            using var output = new MemoryStream(body.Length / 2 + 64);
+            using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true)) deflate.Write(body, 0, body.Length);
+            return output.ToArray();
+        }
+
+        private static byte[] Inflate(byte[] stored, int originalLength)
+        {
+            var result = new byte[originalLength];
+            using var input = new DeflateStream(new MemoryStream(stored), CompressionMode.Decompress);
+            int read = 0, n;
+            while (read < originalLength && (n = input.Read(result, read, originalLength - read)) > 0) read += n;
+            if (read != originalLength || input.ReadByte() != -1) throw new InvalidDataException("length mismatch");
+            return result;
+        }
+
+        private static void WriteInt32(byte[] b, int offset, int v)
+        {
+            b[offset] = (byte)v;
+            b[offset + 1] = (byte)(v >> 8);
+            b[offset + 2] = (byte)(v >> 16);
+            b[offset + 3] = (byte)(v >> 24);
+        }
+
+        private static int ReadInt32(byte[] b, int offset) => b[offset] | (b[offset + 1] << 8) | (b[offset + 2] << 16) | (b[offset + 3] << 24);
+    }
+}
