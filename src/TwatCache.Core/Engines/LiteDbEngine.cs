@@ -123,13 +123,34 @@ namespace TwatCache.Engines
                 _entries.Delete(key);
                 return null;
             }
+            var storedAccess = entry.LastAccess;
             entry.Touch(now);
+            if (!NeedsAccessWrite(entry, storedAccess, now)) return entry;
             doc["access"] = now.UtcTicks;
             doc["hits"] = entry.Hits;
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
             _entries.Update(doc);
             return entry;
         });
+
+        /// <summary>
+        /// How stale the stored last-access time of an entry may get before a hit writes it back. A write in
+        /// shared mode is a committed transaction (a journal write and flush), many times the cost of the read,
+        /// so hits within this window of the last recorded access only read. LRU order is therefore kept to
+        /// this resolution and stored hit counts are counted at most once per window.
+        /// </summary>
+        public static readonly TimeSpan AccessWriteInterval = TimeSpan.FromSeconds(1);
+
+        // A sliding entry's stored expiry trails the true one by at most a tenth of its window (an early
+        // miss in another process, never a late hit); early hits are always written so small counts stay exact.
+        private static bool NeedsAccessWrite(CacheEntry entry, DateTimeOffset storedAccess, DateTimeOffset now)
+        {
+            if (entry.Hits <= 3) return true;
+            var interval = AccessWriteInterval;
+            if (entry.Sliding.HasValue && entry.Sliding.Value.Ticks / 10 < interval.Ticks)
+                interval = TimeSpan.FromTicks(entry.Sliding.Value.Ticks / 10);
+            return now - storedAccess >= interval;
+        }
 
         /// <inheritdoc />
         public void Set(CacheEntry entry)

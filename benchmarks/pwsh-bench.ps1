@@ -1,0 +1,162 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Times TwatCache's cmdlets against what a script would do without it, in the same run.
+.DESCRIPTION
+    Each figure is the median of -Rounds repeated runs, and each TwatCache figure is measured beside
+    its baseline in the same rounds (alternating), so their ratio is fair even on a busy machine:
+      - per call: Invoke-Cached memory hit vs a bare Write-Output call vs a hand-written hashtable memo;
+      - a LiteDb hit of 1000 [pscustomobject]s (5 properties) in a fresh process vs Import-Clixml of
+        the same objects in a fresh process;
+      - Import-Module TwatCache wall time over a bare pwsh start (and Import-Module alone, in-process);
+      - pipeline mode: 10,000 items, all hits, vs ForEach-Object running the block.
+    Runs under a temporary cache root and writes the results as JSON to -OutPath.
+.EXAMPLE
+    dotnet pwsh ./benchmarks/pwsh-bench.ps1 -ModulePath ./out/TwatCache/TwatCache.psd1 -OutPath ./out/bench/pwsh.json
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $OutPath,
+    [int] $Rounds = 7,
+    [int] $Calls = 2000,
+    [int] $PipelineItems = 10000
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$ModulePath = (Resolve-Path $ModulePath).Path
+$pwsh = @((Join-Path $PSHOME 'pwsh'), (Join-Path $PSHOME 'pwsh.exe')) | Where-Object { Test-Path $_ } | Select-Object -First 1
+$work = Join-Path ([IO.Path]::GetTempPath()) ("twatcache-pwshbench-" + [guid]::NewGuid().ToString('N'))
+New-Item -ItemType Directory -Path $work | Out-Null
+$env:TWATCACHE_ROOT = Join-Path $work 'cache'
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count % 2) { return $sorted[[int][math]::Floor($sorted.Count / 2)] }
+    return ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2
+}
+
+# Runs a script in a fresh pwsh and returns the last line of its output as a number.
+function Invoke-Fresh([string] $Script) {
+    $file = Join-Path $work ("run-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -Path $file -Value $Script
+    $out = & $pwsh -NoProfile -NonInteractive -File $file
+    if ($LASTEXITCODE -ne 0) { throw "A benchmark child process failed (exit $LASTEXITCODE): $out" }
+    return [double](@($out)[-1])
+}
+
+# Wall time of a whole child process, in milliseconds.
+function Measure-Process([string] $Command) {
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    & $pwsh -NoProfile -NonInteractive -Command $Command | Out-Null
+    $sw.Stop()
+    if ($LASTEXITCODE -ne 0) { throw "pwsh -Command '$Command' failed with exit code $LASTEXITCODE." }
+    return $sw.Elapsed.TotalMilliseconds
+}
+
+try {
+    Import-Module $ModulePath
+    $results = [ordered]@{}
+
+    # --- 1. per-call cost in one loop shape: $null = <call>, $Calls times -----------------------------
+    Write-Host "per-call: $Calls calls x $Rounds rounds"
+    $memo = @{}
+    $loops = [ordered]@{
+        WriteOutput   = { param($n) for ($i = 0; $i -lt $n; $i++) { $null = Write-Output 5 } }
+        InvokeCached  = { param($n) for ($i = 0; $i -lt $n; $i++) { $null = Invoke-Cached { 5 } -Engine Memory } }
+        HashtableMemo = { param($n) for ($i = 0; $i -lt $n; $i++) { $null = if ($memo.ContainsKey('five')) { $memo['five'] } else { $memo['five'] = & { 5 } } } }
+    }
+    foreach ($loop in $loops.Values) { & $loop 200 }   # warm up (the first Invoke-Cached is the miss)
+    $samples = @{}; foreach ($k in $loops.Keys) { $samples[$k] = [Collections.Generic.List[double]]::new() }
+    for ($r = 0; $r -lt $Rounds; $r++) {
+        foreach ($k in $loops.Keys) {
+            $sw = [Diagnostics.Stopwatch]::StartNew(); & $loops[$k] $Calls; $sw.Stop()
+            $samples[$k].Add($sw.Elapsed.TotalMilliseconds * 1000 / $Calls)
+        }
+    }
+    $results.PerCallMicroseconds = [ordered]@{}
+    foreach ($k in $loops.Keys) { $results.PerCallMicroseconds[$k] = Get-Median $samples[$k] }
+
+    # --- 2. LiteDb hit of 1000 objects in a fresh process vs Import-Clixml -----------------------------
+    Write-Host "fresh process: LiteDb hit of 1000 objects vs Import-Clixml, $Rounds rounds"
+    $block = '{ 1..1000 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "item $_"; Size = $_ * 1024; When = [datetime]::new(2026, 1, 1).AddMinutes($_); Ok = ($_ % 2 -eq 0) } } }'
+    $xml = Join-Path $work 'objects.clixml'
+    $seed = @"
+Import-Module '$ModulePath'
+`$r = Invoke-Cached $block -Engine LiteDb
+`$r | Export-Clixml -Path '$xml'
+`$r.Count
+"@
+    if ((Invoke-Fresh $seed) -ne 1000) { throw 'Seeding the LiteDb entry did not produce 1000 objects.' }
+    $hit = @"
+Import-Module '$ModulePath'
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = Invoke-Cached $block -Engine LiteDb
+`$sw.Stop()
+`$s = Get-CacheStats | Where-Object Engine -eq 'LiteDb'
+if (@(`$r).Count -ne 1000 -or `$s.Hits -ne 1 -or `$s.Misses -ne 0) { throw "expected a hit of 1000 objects, got `$(@(`$r).Count) objects, `$(`$s.Hits) hits" }
+`$sw.Elapsed.TotalMilliseconds
+"@
+    $clixml = @"
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = Import-Clixml -Path '$xml'
+`$sw.Stop()
+if (@(`$r).Count -ne 1000) { throw 'expected 1000 objects' }
+`$sw.Elapsed.TotalMilliseconds
+"@
+    $hits = [Collections.Generic.List[double]]::new(); $imports = [Collections.Generic.List[double]]::new()
+    for ($r = 0; $r -lt $Rounds; $r++) {
+        $hits.Add((Invoke-Fresh $hit))
+        $imports.Add((Invoke-Fresh $clixml))
+    }
+    $results.FreshProcess1000Objects = [ordered]@{
+        LiteDbHitMs     = Get-Median $hits
+        ImportClixmlMs  = Get-Median $imports
+        ClixmlFileBytes = (Get-Item $xml).Length
+    }
+
+    # --- 3. Import-Module over a bare pwsh start ---------------------------------------------------------
+    Write-Host "Import-Module: $Rounds rounds"
+    $bare = [Collections.Generic.List[double]]::new(); $withModule = [Collections.Generic.List[double]]::new()
+    $inProcess = [Collections.Generic.List[double]]::new()
+    Measure-Process 'exit 0' | Out-Null   # first start warms the disk cache
+    for ($r = 0; $r -lt $Rounds; $r++) {
+        $bare.Add((Measure-Process 'exit 0'))
+        $withModule.Add((Measure-Process "Import-Module '$ModulePath'; exit 0"))
+        $inProcess.Add((Invoke-Fresh "(Measure-Command { Import-Module '$ModulePath' }).TotalMilliseconds"))
+    }
+    $results.ImportModule = [ordered]@{
+        BarePwshStartMs        = Get-Median $bare
+        PwshStartWithImportMs  = Get-Median $withModule
+        OverBareStartMs        = (Get-Median $withModule) - (Get-Median $bare)
+        ImportModuleInProcessMs = Get-Median $inProcess
+    }
+
+    # --- 4. pipeline mode: $PipelineItems items, all hits ------------------------------------------------
+    Write-Host "pipeline: $PipelineItems items x $Rounds rounds"
+    $items = 1..$PipelineItems
+    $null = $items | Invoke-Cached { $_ * 2 } -Engine Memory   # fill: every item is a miss once
+    $cached = [Collections.Generic.List[double]]::new(); $plain = [Collections.Generic.List[double]]::new()
+    for ($r = 0; $r -lt $Rounds; $r++) {
+        $sw = [Diagnostics.Stopwatch]::StartNew(); $out = $items | Invoke-Cached { $_ * 2 } -Engine Memory; $sw.Stop()
+        if ($out.Count -ne $PipelineItems -or $out[-1] -ne 2 * $PipelineItems) { throw 'pipeline replay returned the wrong output' }
+        $cached.Add($sw.Elapsed.TotalMilliseconds * 1000 / $PipelineItems)
+        $sw = [Diagnostics.Stopwatch]::StartNew(); $out = $items | ForEach-Object { $_ * 2 }; $sw.Stop()
+        $plain.Add($sw.Elapsed.TotalMilliseconds * 1000 / $PipelineItems)
+    }
+    $results.PipelinePerItemMicroseconds = [ordered]@{ InvokeCachedAllHits = Get-Median $cached; ForEachObject = Get-Median $plain }
+
+    $results.Rounds = $Rounds
+    $results.Calls = $Calls
+    $results.PipelineItems = $PipelineItems
+    $dir = Split-Path -Parent ([IO.Path]::GetFullPath($OutPath))
+    New-Item -ItemType Directory -Path $dir -Force | Out-Null
+    $results | ConvertTo-Json -Depth 4 | Set-Content -Path $OutPath
+    $results | ConvertTo-Json -Depth 4 | Write-Host
+}
+finally {
+    Remove-Module TwatCache -ErrorAction SilentlyContinue
+    Remove-Item Env:TWATCACHE_ROOT -ErrorAction SilentlyContinue
+    if (Test-Path $work) { Remove-Item $work -Recurse -Force }
+}
