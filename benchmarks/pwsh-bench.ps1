@@ -37,14 +37,21 @@ function Get-Median([double[]] $Values) {
     return ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2
 }
 
-# Runs a script in a fresh pwsh and returns the last line of its output as a number.
+# CPU time of this process (all threads), in ms: on a loaded machine it moves far less than wall time.
+$self = [Diagnostics.Process]::GetCurrentProcess()
+function Get-CpuMs { $self.Refresh(); $self.TotalProcessorTime.TotalMilliseconds }
+
+# Runs a script in a fresh pwsh; its last output line is "<wall ms> <cpu ms>".
 function Invoke-Fresh([string] $Script) {
     $file = Join-Path $work ("run-" + [guid]::NewGuid().ToString('N') + '.ps1')
     Set-Content -Path $file -Value $Script
     $out = & $pwsh -NoProfile -NonInteractive -File $file
     if ($LASTEXITCODE -ne 0) { throw "A benchmark child process failed (exit $LASTEXITCODE): $out" }
-    return [double](@($out)[-1])
+    $parts = "$(@($out)[-1])".Trim() -split '\s+'
+    return [pscustomobject]@{ Wall = [double]$parts[0]; Cpu = [double]$parts[-1] }
 }
+$cpuProbe = '$__p = [Diagnostics.Process]::GetCurrentProcess(); $__c0 = $__p.TotalProcessorTime.TotalMilliseconds'
+$cpuReport = '$__p.Refresh(); "$($sw.Elapsed.TotalMilliseconds) $($__p.TotalProcessorTime.TotalMilliseconds - $__c0)"' 
 
 # Wall time of a whole child process, in milliseconds.
 function Measure-Process([string] $Command) {
@@ -68,15 +75,19 @@ try {
         HashtableMemo = { param($n) for ($i = 0; $i -lt $n; $i++) { $null = if ($memo.ContainsKey('five')) { $memo['five'] } else { $memo['five'] = & { 5 } } } }
     }
     foreach ($loop in $loops.Values) { & $loop 200 }   # warm up (the first Invoke-Cached is the miss)
-    $samples = @{}; foreach ($k in $loops.Keys) { $samples[$k] = [Collections.Generic.List[double]]::new() }
+    $samples = @{}; $cpu = @{}
+    foreach ($k in $loops.Keys) { $samples[$k] = [Collections.Generic.List[double]]::new(); $cpu[$k] = [Collections.Generic.List[double]]::new() }
     for ($r = 0; $r -lt $Rounds; $r++) {
         foreach ($k in $loops.Keys) {
+            $c0 = Get-CpuMs
             $sw = [Diagnostics.Stopwatch]::StartNew(); & $loops[$k] $Calls; $sw.Stop()
+            $cpu[$k].Add(((Get-CpuMs) - $c0) * 1000 / $Calls)
             $samples[$k].Add($sw.Elapsed.TotalMilliseconds * 1000 / $Calls)
         }
     }
     $results.PerCallMicroseconds = [ordered]@{}
-    foreach ($k in $loops.Keys) { $results.PerCallMicroseconds[$k] = Get-Median $samples[$k] }
+    $results.PerCallCpuMicroseconds = [ordered]@{}
+    foreach ($k in $loops.Keys) { $results.PerCallMicroseconds[$k] = Get-Median $samples[$k]; $results.PerCallCpuMicroseconds[$k] = Get-Median $cpu[$k] }
 
     # --- 2. LiteDb hit of 1000 objects in a fresh process vs Import-Clixml -----------------------------
     Write-Host "fresh process: LiteDb hit of 1000 objects vs Import-Clixml, $Rounds rounds"
@@ -91,29 +102,33 @@ Import-Module '$ModulePath'
     if ((Invoke-Fresh $seed) -ne 1000) { throw 'Seeding the LiteDb entry did not produce 1000 objects.' }
     $hit = @"
 Import-Module '$ModulePath'
+$cpuProbe
 `$sw = [Diagnostics.Stopwatch]::StartNew()
 `$r = Invoke-Cached $block -Engine LiteDb
 `$sw.Stop()
 `$s = Get-CacheStats | Where-Object Engine -eq 'LiteDb'
 if (@(`$r).Count -ne 1000 -or `$s.Hits -ne 1 -or `$s.Misses -ne 0) { throw "expected a hit of 1000 objects, got `$(@(`$r).Count) objects, `$(`$s.Hits) hits" }
-`$sw.Elapsed.TotalMilliseconds
+$cpuReport
 "@
     $clixml = @"
+$cpuProbe
 `$sw = [Diagnostics.Stopwatch]::StartNew()
 `$r = Import-Clixml -Path '$xml'
 `$sw.Stop()
 if (@(`$r).Count -ne 1000) { throw 'expected 1000 objects' }
-`$sw.Elapsed.TotalMilliseconds
+$cpuReport
 "@
-    $hits = [Collections.Generic.List[double]]::new(); $imports = [Collections.Generic.List[double]]::new()
+    $hits = @(); $imports = @()
     for ($r = 0; $r -lt $Rounds; $r++) {
-        $hits.Add((Invoke-Fresh $hit))
-        $imports.Add((Invoke-Fresh $clixml))
+        $hits += Invoke-Fresh $hit
+        $imports += Invoke-Fresh $clixml
     }
     $results.FreshProcess1000Objects = [ordered]@{
-        LiteDbHitMs     = Get-Median $hits
-        ImportClixmlMs  = Get-Median $imports
-        ClixmlFileBytes = (Get-Item $xml).Length
+        LiteDbHitMs        = Get-Median $hits.Wall
+        ImportClixmlMs     = Get-Median $imports.Wall
+        LiteDbHitCpuMs     = Get-Median $hits.Cpu
+        ImportClixmlCpuMs  = Get-Median $imports.Cpu
+        ClixmlFileBytes    = (Get-Item $xml).Length
     }
 
     # --- 3. Import-Module over a bare pwsh start ---------------------------------------------------------
@@ -124,7 +139,7 @@ if (@(`$r).Count -ne 1000) { throw 'expected 1000 objects' }
     for ($r = 0; $r -lt $Rounds; $r++) {
         $bare.Add((Measure-Process 'exit 0'))
         $withModule.Add((Measure-Process "Import-Module '$ModulePath'; exit 0"))
-        $inProcess.Add((Invoke-Fresh "(Measure-Command { Import-Module '$ModulePath' }).TotalMilliseconds"))
+        $inProcess.Add((Invoke-Fresh "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$sw.Elapsed.TotalMilliseconds").Wall)
     }
     $results.ImportModule = [ordered]@{
         BarePwshStartMs        = Get-Median $bare
@@ -138,14 +153,22 @@ if (@(`$r).Count -ne 1000) { throw 'expected 1000 objects' }
     $items = 1..$PipelineItems
     $null = $items | Invoke-Cached { $_ * 2 } -Engine Memory   # fill: every item is a miss once
     $cached = [Collections.Generic.List[double]]::new(); $plain = [Collections.Generic.List[double]]::new()
+    $cachedCpu = [Collections.Generic.List[double]]::new(); $plainCpu = [Collections.Generic.List[double]]::new()
     for ($r = 0; $r -lt $Rounds; $r++) {
+        $c0 = Get-CpuMs
         $sw = [Diagnostics.Stopwatch]::StartNew(); $out = $items | Invoke-Cached { $_ * 2 } -Engine Memory; $sw.Stop()
+        $cachedCpu.Add(((Get-CpuMs) - $c0) * 1000 / $PipelineItems)
         if ($out.Count -ne $PipelineItems -or $out[-1] -ne 2 * $PipelineItems) { throw 'pipeline replay returned the wrong output' }
         $cached.Add($sw.Elapsed.TotalMilliseconds * 1000 / $PipelineItems)
+        $c0 = Get-CpuMs
         $sw = [Diagnostics.Stopwatch]::StartNew(); $out = $items | ForEach-Object { $_ * 2 }; $sw.Stop()
+        $plainCpu.Add(((Get-CpuMs) - $c0) * 1000 / $PipelineItems)
         $plain.Add($sw.Elapsed.TotalMilliseconds * 1000 / $PipelineItems)
     }
-    $results.PipelinePerItemMicroseconds = [ordered]@{ InvokeCachedAllHits = Get-Median $cached; ForEachObject = Get-Median $plain }
+    $results.PipelinePerItemMicroseconds = [ordered]@{
+        InvokeCachedAllHits = Get-Median $cached; ForEachObject = Get-Median $plain
+        InvokeCachedAllHitsCpu = Get-Median $cachedCpu; ForEachObjectCpu = Get-Median $plainCpu
+    }
 
     $results.Rounds = $Rounds
     $results.Calls = $Calls

@@ -32,6 +32,6 @@ public sealed class BenchConfig : ManualConfig
         AddExporter(JsonExporter.Brief);
         AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Value));
-        WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+        WithOptions(ConfigOptions.DisableLogFile);
     }
 }

@@ -199,25 +199,33 @@ namespace TwatCache
                 return true;
             }
             var store = _store;
-            if (store != null)
+            if (store != null && TryGetFromStore(store, hash, now, type, out value))
             {
-                var stored = OnStore(store, s => s.Get(hash, now), null);
-                if (stored != null && TryDecode(store, stored, type, out value))
-                {
-                    var l1 = _memory;
-                    if (l1 != null)
-                    {
-                        stored.Value = value;
-                        stored.Payload = null;
-                        l1.Set(stored);
-                    }
-                    Counters.Hit();
-                    return true;
-                }
+                Counters.Hit();
+                return true;
             }
             Counters.Miss();
             value = null;
             return false;
+        }
+
+        // Apart from TryGetByHash so that a memory hit does not pay for this lambda's closure.
+        private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, out object? value)
+        {
+            var stored = OnStore(store, s => s.Get(hash, now), null);
+            if (stored == null || !TryDecode(store, stored, type, out value))
+            {
+                value = null;
+                return false;
+            }
+            var l1 = _memory;
+            if (l1 != null)
+            {
+                stored.Value = value;
+                stored.Payload = null;
+                l1.Set(stored);
+            }
+            return true;
         }
 
         /// <summary>Writes a value under a hashed key to every layer (the store first, so a value that cannot be serialized is written nowhere).</summary>
