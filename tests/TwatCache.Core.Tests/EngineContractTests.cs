@@ -147,3 +147,63 @@ public sealed class LiteDbEngineTests : EngineContractTests
         Assert.Equal(TimeSpan.Zero, back.Created.Offset);
     }
 }
+
+public sealed class FileEngineTests : EngineContractTests
+{
+    private readonly FileEngine _engine;
+    public FileEngineTests() => _engine = new FileEngine(Dir.File("store.files"));
+    protected override ICacheEngine Engine => _engine;
+
+    private string DataFile(string key) => Path.Combine(Dir.File("store.files"), key, "data");
+
+    [Fact]
+    public void Entries_survive_a_new_engine_on_the_directory()
+    {
+        _engine.Set(Entry("persist", "kept"));
+        using var reopened = new FileEngine(Dir.File("store.files"));
+        Assert.Equal("kept", Read(reopened.Get("persist", Now)!));
+    }
+
+    [Fact]
+    public void Writes_leave_no_temporary_files_and_overwrite_atomically()
+    {
+        _engine.Set(Entry("k", new string('a', 100_000)));
+        _engine.Set(Entry("k", "short"));
+        var files = Directory.GetFiles(Dir.File("store.files"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).OrderBy(n => n).ToArray();
+        Assert.Equal(new[] { "access", "data" }, files);
+        Assert.Equal("short", Read(_engine.Get("k", Now)!));
+    }
+
+    [Fact]
+    public void A_truncated_payload_is_a_miss_and_is_deleted()
+    {
+        _engine.Set(Entry("t", new string('x', 5000)));
+        var bytes = File.ReadAllBytes(DataFile("t"));
+        File.WriteAllBytes(DataFile("t"), bytes.Take(bytes.Length - 100).ToArray());
+        Assert.Null(_engine.Get("t", Now));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(DataFile("t"))));
+    }
+
+    [Fact]
+    public void A_flipped_payload_byte_fails_the_checksum()
+    {
+        _engine.Set(Entry("f", new string('x', 5000)));
+        var bytes = File.ReadAllBytes(DataFile("f"));
+        bytes[^10] ^= 0xFF;
+        File.WriteAllBytes(DataFile("f"), bytes);
+        Assert.Null(_engine.Get("f", Now));
+    }
+
+    [Fact]
+    public void Keys_with_path_syntax_are_refused()
+        => Assert.Throws<ArgumentException>(() => _engine.Set(Entry("../evil", "x")));
+
+    [Fact]
+    public void Files_are_owner_only()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        _engine.Set(Entry("p", "x"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(DataFile("p")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(DataFile("p"))!));
+    }
+}

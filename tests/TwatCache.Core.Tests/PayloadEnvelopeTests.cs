@@ -1,0 +1,66 @@
+using TwatCache.Serialization;
+
+namespace TwatCache.Core.Tests;
+
+public class PayloadEnvelopeTests
+{
+    private static readonly byte[] Key = System.Text.Encoding.UTF8.GetBytes("secret one");
+    private static byte[] Repetitive(int n) => System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<Obj><S N=\"Name\">row</S></Obj>", n / 30 + 1)))[..n];
+
+    [Fact]
+    public void Large_repetitive_payloads_are_compressed_and_round_trip()
+    {
+        var body = Repetitive(100_000);
+        var sealedBytes = PayloadEnvelope.Seal(body, 2, 4096, Key);
+        Assert.True(sealedBytes.Length < body.Length / 5, $"sealed {sealedBytes.Length} bytes");
+        Assert.True(PayloadEnvelope.TryOpen(sealedBytes, Key, out var format, out var back, out _));
+        Assert.Equal(2, format);
+        Assert.Equal(body, back);
+    }
+
+    [Fact]
+    public void Small_payloads_are_stored_as_is()
+    {
+        var body = Repetitive(100);
+        var sealedBytes = PayloadEnvelope.Seal(body, 1, 4096, null);
+        Assert.Equal(body, sealedBytes[^100..]);
+        Assert.True(PayloadEnvelope.TryOpen(sealedBytes, null, out _, out var back, out _));
+        Assert.Equal(body, back);
+    }
+
+    [Fact]
+    public void Any_flipped_byte_is_refused()
+    {
+        var sealedBytes = PayloadEnvelope.Seal(Repetitive(20_000), 2, 4096, null);
+        for (int i = 0; i < sealedBytes.Length; i += 97)
+        {
+            var copy = (byte[])sealedBytes.Clone();
+            copy[i] ^= 0x40;
+            if (i >= 4 && i < 8) continue; // the format id is checked by the context, not the envelope
+            Assert.False(PayloadEnvelope.TryOpen(copy, null, out _, out _, out _), $"byte {i}");
+        }
+    }
+
+    [Fact]
+    public void A_wrong_or_missing_hmac_is_refused()
+    {
+        var body = Repetitive(500);
+        var signed = PayloadEnvelope.Seal(body, 2, 4096, Key);
+        Assert.False(PayloadEnvelope.TryOpen(signed, System.Text.Encoding.UTF8.GetBytes("other"), out _, out _, out var why));
+        Assert.Equal("HMAC mismatch", why);
+        var unsigned = PayloadEnvelope.Seal(body, 2, 4096, null);
+        Assert.False(PayloadEnvelope.TryOpen(unsigned, Key, out _, out _, out why));
+        Assert.Equal("unsigned payload", why);
+    }
+
+    [Fact]
+    public void Truncated_and_unknown_versions_are_refused()
+    {
+        var sealedBytes = PayloadEnvelope.Seal(Repetitive(500), 2, 4096, Key);
+        Assert.False(PayloadEnvelope.TryOpen(sealedBytes[..^1], Key, out _, out _, out _));
+        var future = (byte[])sealedBytes.Clone();
+        future[2] = PayloadEnvelope.Version + 1;
+        Assert.False(PayloadEnvelope.TryOpen(future, Key, out _, out _, out var why));
+        Assert.StartsWith("envelope version", why);
+    }
+}
