@@ -181,7 +181,7 @@ foreach ($file in $bdnMarkdown) {
     Line
     $inTable = $false
     foreach ($l in Get-Content $file.FullName) {
-        if ($l -like '```*') { continue }
+        if ($l.StartsWith('```')) { continue }
         if ($l.StartsWith('|')) { $inTable = $true; Line $l }
         elseif (-not $inTable -and $firstFile -and $l.Trim().Length -gt 0) { Line "    $l" }   # environment block, once
     }
@@ -192,7 +192,7 @@ Line
 Line '## Scale'
 Line
 Line "The store is filled through the public API (``CacheContext.Set``, one shared-mode write each) for at most"
-Line "$(F $scale.BudgetSeconds 'N0') s; at each checkpoint reached, 7 batches of 500 random-key hits are timed (median)."
+Line "$(F $scale.BudgetSeconds 'N0') s; at each checkpoint reached, 5 batches of 200 random-key hits are timed (median per hit)."
 Line
 Line '| engine | entries | hit median | payload | store on disk | store / payload | fill time so far |'
 Line '|---|---:|---:|---:|---:|---:|---:|'

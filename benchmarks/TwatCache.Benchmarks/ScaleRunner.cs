@@ -13,8 +13,8 @@ namespace TwatCache.Benchmarks;
 /// </summary>
 public static class ScaleRunner
 {
-    private const int HitsPerBatch = 500;
-    private const int Batches = 7;
+    private const int HitsPerBatch = 200;
+    private const int Batches = 5;
 
     public static int Run(string[] args)
     {

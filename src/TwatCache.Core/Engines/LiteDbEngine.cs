@@ -134,18 +134,18 @@ namespace TwatCache.Engines
         });
 
         /// <summary>
-        /// How stale the stored last-access time of an entry may get before a hit writes it back. A write in
-        /// shared mode is a committed transaction (a journal write and flush), many times the cost of the read,
-        /// so hits within this window of the last recorded access only read. LRU order is therefore kept to
-        /// this resolution and stored hit counts are counted at most once per window.
+        /// How stale the stored last-access time of an entry may get before a hit writes it back (like a
+        /// file system's relatime). A write in shared mode is a committed transaction, several times the
+        /// cost of the read, and most hits of a persistent cache are reads of entries written long ago; so
+        /// a hit only reads unless the stored access time is older than this. LRU order is therefore kept
+        /// to this resolution, and stored per-entry hit counts count at most one hit per interval.
         /// </summary>
-        public static readonly TimeSpan AccessWriteInterval = TimeSpan.FromSeconds(1);
+        public static readonly TimeSpan AccessWriteInterval = TimeSpan.FromHours(1);
 
-        // A sliding entry's stored expiry trails the true one by at most a tenth of its window (an early
-        // miss in another process, never a late hit); early hits are always written so small counts stay exact.
+        // A sliding entry's stored expiry may trail the true one by at most a tenth of its window: another
+        // process may then see an early miss, never a late hit.
         private static bool NeedsAccessWrite(CacheEntry entry, DateTimeOffset storedAccess, DateTimeOffset now)
         {
-            if (entry.Hits <= 3) return true;
             var interval = AccessWriteInterval;
             if (entry.Sliding.HasValue && entry.Sliding.Value.Ticks / 10 < interval.Ticks)
                 interval = TimeSpan.FromTicks(entry.Sliding.Value.Ticks / 10);
