@@ -10,7 +10,7 @@
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
       Clean  Remove out/ and the bin/obj folders.
       Bench  Build, run the benchmarks (benchmarks/Invoke-Benchmarks.ps1: BenchmarkDotNet, scale runs,
-             pwsh-bench.ps1) and write docs/benchmarks.md with its chart. Takes about 10 minutes.
+             pwsh-bench.ps1) and write docs/benchmarks.md with its chart (10-20 minutes on 2 cores).
     Works from any current directory; any failing step stops the script with a non-zero exit code.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test

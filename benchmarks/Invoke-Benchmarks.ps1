@@ -18,8 +18,8 @@ param(
     [string] $OutDir = (Join-Path $PSScriptRoot '../out/bench'),
     [string] $ReportPath = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
     # Seconds the LiteDb scale run may spend filling its store; checkpoints past it are extrapolated.
-    [int] $ScaleBudgetSeconds = 200,
-    [int] $Rounds = 7
+    [int] $ScaleBudgetSeconds = 150,
+    [int] $Rounds = 5
 )
 
 $ErrorActionPreference = 'Stop'
