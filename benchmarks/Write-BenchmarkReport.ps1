@@ -172,7 +172,7 @@ Line "| pipeline: $($ps.PipelineItems.ToString('N0', $inv)) items through ``Invo
 Line
 Line '## Core (BenchmarkDotNet)'
 Line
-Line 'In-process short job (2 warmups, 6 iterations of ~120 ms), `[MemoryDiagnoser]`. `Ratio` is against the'
+Line 'In-process short job (2 warmups, 10 iterations of ~120 ms), `[MemoryDiagnoser]`. `Ratio` is against the'
 Line 'baseline of each class: the raw store for engines, hashing a string key for keys, one record for JSON.'
 Line
 $firstFile = $true

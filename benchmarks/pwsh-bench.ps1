@@ -99,7 +99,7 @@ Import-Module '$ModulePath'
 `$r | Export-Clixml -Path '$xml'
 `$r.Count
 "@
-    if ((Invoke-Fresh $seed) -ne 1000) { throw 'Seeding the LiteDb entry did not produce 1000 objects.' }
+    if ((Invoke-Fresh $seed).Wall -ne 1000) { throw 'Seeding the LiteDb entry did not produce 1000 objects.' }
     $hit = @"
 Import-Module '$ModulePath'
 $cpuProbe

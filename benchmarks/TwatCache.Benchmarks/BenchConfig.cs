@@ -22,7 +22,7 @@ public sealed class BenchConfig : ManualConfig
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)
             .WithWarmupCount(2)
-            .WithIterationCount(6)
+            .WithIterationCount(10)
             .WithIterationTime(TimeInterval.FromMilliseconds(120))
             .WithId("Short"));
         AddDiagnoser(MemoryDiagnoser.Default);
