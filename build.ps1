@@ -12,6 +12,8 @@
              folder is out/TwatCache.
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
       Clean  Remove out/ and the bin/obj folders.
+      Bench  Build, run the benchmarks (benchmarks/Invoke-Benchmarks.ps1: BenchmarkDotNet, scale runs,
+             pwsh-bench.ps1) and write docs/benchmarks.md with its chart (10-20 minutes on 2 cores).
     Works from any current directory; any failing step stops the script with a non-zero exit code.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -19,7 +21,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean', 'Bench')]
     [string] $Task = 'Build',
 
     # Run only Pester files whose name matches (e.g. InvokeCached); xunit always runs in full.
@@ -148,6 +150,13 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'benchmarks/Invoke-Benchmarks.ps1') `
+        -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -OutDir (Join-Path $Out 'bench') -ReportPath (Join-Path $Root 'docs/benchmarks.md')
+    if ($LASTEXITCODE -ne 0) { throw "The benchmarks failed with exit code $LASTEXITCODE." }
+}
+
 function Invoke-Clean {
     foreach ($p in @($Out) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
         if (Test-Path $p) { Remove-Item $p -Recurse -Force; Write-Host "removed $p" }
@@ -160,4 +169,5 @@ switch ($Task) {
     'Package' { Invoke-Package }
     'Demo'  { Invoke-Demo }
     'Clean' { Invoke-Clean }
+    'Bench' { Invoke-Bench }
 }

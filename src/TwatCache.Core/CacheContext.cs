@@ -121,14 +121,22 @@ namespace TwatCache
         private static ICacheEngine OpenLocalStore(CacheOptions o, string root, Action<string> warn)
         {
             string Combine(string suffix) => System.IO.Path.Combine(root, o.Name + suffix);
+            // LRU and LFU eviction need every hit on record; without limits, hits may skip the write-back.
+            bool trackEveryAccess = (o.MaxEntries.HasValue || o.MaxBytes.HasValue) && (o.Policy == EvictionPolicy.Lru || o.Policy == EvictionPolicy.Lfu);
+            LiteDbEngine OpenLiteDb(string path)
+            {
+                var engine = LiteDbEngine.OpenOrRecover(path, warn);
+                engine.TrackEveryAccess = trackEveryAccess;
+                return engine;
+            }
             switch (o.Engine)
             {
                 case CacheEngineKind.File:
                     return new FileEngine(Combine(".files"));
                 case CacheEngineKind.LiteDb:
-                    return LiteDbEngine.OpenOrRecover(Combine(".litedb"), warn);
+                    return OpenLiteDb(Combine(".litedb"));
                 default:
-                    var small = LiteDbEngine.OpenOrRecover(Combine(".litedb"), warn);
+                    var small = OpenLiteDb(Combine(".litedb"));
                     try
                     {
                         return new SizeRoutedEngine(small, new FileEngine(Combine(".files")), o.LargeValueThreshold);
@@ -206,8 +214,9 @@ namespace TwatCache
         public string HashKey(byte[] canonical) => KeyHasher.Hash(Name, canonical);
 
         /// <summary>
-        /// Looks up a hashed key. Reads L1 first, then the store (filling L1). A payload of another format
-        /// or one that cannot be read is a miss and is removed. Counts the hit or miss.
+        /// Looks up a hashed key. Reads L1 first, then the store (filling L1). A damaged or tampered payload
+        /// is a miss and is removed; one in another serializer's format is a miss and is kept (see
+        /// <c>TryDecodeForeign</c>). Counts the hit or miss.
         /// </summary>
         public bool TryGetByHash(string hash, Type type, out object? value)
         {
@@ -222,27 +231,35 @@ namespace TwatCache
                 return true;
             }
             var store = _store;
-            if (store != null)
+            if (store != null && TryGetFromStore(store, hash, now, type, out value))
             {
-                var stored = OnStore(store, s => s.Get(hash, now), null);
-                if (stored != null && TryDecode(store, stored, type, out value))
-                {
-                    var l1 = _memory;
-                    if (l1 != null)
-                    {
-                        stored.Value = value;
-                        stored.Payload = null;
-                        l1.Set(stored);
-                    }
-                    Counters.Hit();
-                    LogLookup(hash, hit: true);
-                    return true;
-                }
+                Counters.Hit();
+                LogLookup(hash, hit: true);
+                return true;
             }
             Counters.Miss();
             LogLookup(hash, hit: false);
             value = null;
             return false;
+        }
+
+        // Apart from TryGetByHash so that a memory hit does not pay for this lambda's closure.
+        private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, out object? value)
+        {
+            var stored = OnStore(store, s => s.Get(hash, now), null);
+            if (stored == null || !TryDecode(store, stored, type, out value))
+            {
+                value = null;
+                return false;
+            }
+            var l1 = _memory;
+            if (l1 != null)
+            {
+                stored.Value = value;
+                stored.Payload = null;
+                l1.Set(stored);
+            }
+            return true;
         }
 
         /// <summary>Writes a value under a hashed key to every layer (the store first, so a value that cannot be serialized is written nowhere).</summary>

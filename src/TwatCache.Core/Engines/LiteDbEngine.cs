@@ -140,13 +140,40 @@ namespace TwatCache.Engines
                 _entries.Delete(key);
                 return null;
             }
+            var storedAccess = entry.LastAccess;
             entry.Touch(now);
+            if (!TrackEveryAccess && !NeedsAccessWrite(entry, storedAccess, now)) return entry;
             doc["access"] = now.UtcTicks;
             doc["hits"] = entry.Hits;
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
             _entries.Update(doc);
             return entry;
         });
+
+        /// <summary>
+        /// Write every hit's access time and count back to the file (set by contexts that evict by LRU or
+        /// LFU, whose choices depend on them); otherwise hits write back at most once per <see cref="AccessWriteInterval"/>.
+        /// </summary>
+        public bool TrackEveryAccess { get; set; }
+
+        /// <summary>
+        /// How stale the stored last-access time of an entry may get before a hit writes it back (like a
+        /// file system's relatime). A write in shared mode is a committed transaction, several times the
+        /// cost of the read, and most hits of a persistent cache are reads of entries written long ago; so
+        /// a hit only reads unless the stored access time is older than this. LRU order is therefore kept
+        /// to this resolution, and stored per-entry hit counts count at most one hit per interval.
+        /// </summary>
+        public static readonly TimeSpan AccessWriteInterval = TimeSpan.FromHours(1);
+
+        // A sliding entry's stored expiry may trail the true one by at most a tenth of its window: another
+        // process may then see an early miss, never a late hit.
+        private static bool NeedsAccessWrite(CacheEntry entry, DateTimeOffset storedAccess, DateTimeOffset now)
+        {
+            var interval = AccessWriteInterval;
+            if (entry.Sliding.HasValue && entry.Sliding.Value.Ticks / 10 < interval.Ticks)
+                interval = TimeSpan.FromTicks(entry.Sliding.Value.Ticks / 10);
+            return now - storedAccess >= interval;
+        }
 
         /// <inheritdoc />
         public void Set(CacheEntry entry)

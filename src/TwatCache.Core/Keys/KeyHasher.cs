@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 
@@ -19,31 +20,75 @@ namespace TwatCache.Keys
         /// <summary>Hashes canonical key bytes within a namespace (the context name).</summary>
         public static string Hash(string ns, byte[] canonical)
         {
-            var hasher = new XxHash128();
-            hasher.Append(Prefix);
-            var nsBytes = Encoding.UTF8.GetBytes(ns);
-            hasher.Append(BitConverter.GetBytes(nsBytes.Length));
-            hasher.Append(nsBytes);
-            hasher.Append(canonical);
-            return ToHex(hasher.GetCurrentHash());
+            if (canonical == null) throw new ArgumentNullException(nameof(canonical));
+            int nsLength = Encoding.UTF8.GetByteCount(ns);
+            var buffer = ArrayPool<byte>.Shared.Rent(Prefix.Length + 4 + nsLength + canonical.Length);
+            try
+            {
+                int at = WriteHeader(buffer, ns, nsLength);
+                Buffer.BlockCopy(canonical, 0, buffer, at, canonical.Length);
+                return HashToHex(buffer, at + canonical.Length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         /// <summary>Hashes a plain string key, as the C# API and PowerShell's <c>-Key 'text'</c> both do.</summary>
+        /// <remarks>Same bytes as <see cref="CanonicalKeyWriter.WriteString"/> then <see cref="Hash"/>, built in one pooled buffer (this runs on every C# lookup).</remarks>
         public static string HashString(string ns, string key)
         {
-            var w = new CanonicalKeyWriter();
-            w.WriteString(key);
-            return Hash(ns, w.ToArray());
+            if (key == null) throw new ArgumentNullException(nameof(key));
+            int nsLength = Encoding.UTF8.GetByteCount(ns);
+            int keyLength = Encoding.UTF8.GetByteCount(key);
+            var buffer = ArrayPool<byte>.Shared.Rent(Prefix.Length + 4 + nsLength + 5 + keyLength);
+            try
+            {
+                int at = WriteHeader(buffer, ns, nsLength);
+                buffer[at++] = (byte)'S';
+                for (int i = 0; i < 4; i++) buffer[at++] = (byte)(keyLength >> (8 * i));
+                at += Encoding.UTF8.GetBytes(key, 0, key.Length, buffer, at);
+                return HashToHex(buffer, at);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        // Prefix, the namespace's byte length (in machine order, as BitConverter wrote it in format 1), the namespace.
+        private static int WriteHeader(byte[] buffer, string ns, int nsLength)
+        {
+            Buffer.BlockCopy(Prefix, 0, buffer, 0, Prefix.Length);
+            int at = Prefix.Length;
+            for (int i = 0; i < 4; i++)
+                buffer[at + i] = (byte)(nsLength >> (8 * (BitConverter.IsLittleEndian ? i : 3 - i)));
+            at += 4;
+            return at + Encoding.UTF8.GetBytes(ns, 0, ns.Length, buffer, at);
+        }
+
+        private static string HashToHex(byte[] buffer, int length)
+        {
+            Span<byte> hash = stackalloc byte[16];
+            XxHash128.Hash(new ReadOnlySpan<byte>(buffer, 0, length), hash);
+            return ToHex(hash);
         }
 
         /// <summary>XxHash128 of arbitrary bytes (used to fingerprint script text once per block).</summary>
         public static byte[] Fingerprint(byte[] data) => XxHash128.Hash(data);
 
-        private static string ToHex(byte[] bytes)
+        // One char array and one string per key (this runs on every lookup; b.ToString("x2") allocated 16 strings).
+        private static string ToHex(ReadOnlySpan<byte> bytes)
         {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (var b in bytes) sb.Append(b.ToString("x2"));
-            return sb.ToString();
+            const string digits = "0123456789abcdef";
+            var chars = new char[bytes.Length * 2];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                chars[2 * i] = digits[bytes[i] >> 4];
+                chars[2 * i + 1] = digits[bytes[i] & 0xF];
+            }
+            return new string(chars);
         }
     }
 }

@@ -15,7 +15,9 @@ namespace TwatCache.PowerShell.Keys
     /// </summary>
     public sealed class BlockAnalysis
     {
-        private static readonly ConditionalWeakTable<ScriptBlock, BlockAnalysis> Cache = new ConditionalWeakTable<ScriptBlock, BlockAnalysis>();
+        // Keyed by the syntax tree, not the ScriptBlock: a block literal evaluated in a loop yields a new
+        // ScriptBlock each time, but they all share one Ast, and the analysis depends on the Ast alone.
+        private static readonly ConditionalWeakTable<Ast, BlockAnalysis> Cache = new ConditionalWeakTable<Ast, BlockAnalysis>();
 
         // Variables PowerShell sets itself, or that describe the engine rather than data.
         private static readonly HashSet<string> Automatic = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -28,16 +30,16 @@ namespace TwatCache.PowerShell.Keys
             "PSDefaultParameterValues", "FormatEnumerationLimit", "MaximumHistoryCount", "PSStyle",
         };
 
-        private BlockAnalysis(ScriptBlock block)
+        private BlockAnalysis(Ast ast)
         {
-            var text = block.Ast.Extent.Text;
+            var text = ast.Extent.Text;
             Fingerprint = KeyHasher.Fingerprint(Encoding.UTF8.GetBytes(text));
             Label = FirstLine(text);
-            FreeVariables = FindFreeVariables(block.Ast);
+            FreeVariables = FindFreeVariables(ast);
         }
 
-        /// <summary>The analysis of <paramref name="block"/>, computed on first use.</summary>
-        public static BlockAnalysis Of(ScriptBlock block) => Cache.GetValue(block, b => new BlockAnalysis(b));
+        /// <summary>The analysis of <paramref name="block"/>, computed once per syntax tree.</summary>
+        public static BlockAnalysis Of(ScriptBlock block) => Cache.GetValue(block.Ast, a => new BlockAnalysis(a));
 
         /// <summary>XxHash128 of the block's text.</summary>
         public byte[] Fingerprint { get; }

@@ -1,0 +1,97 @@
+# Load and crash suites with real pwsh processes. Sized for CI (each case well under a minute on
+# 2 cores); TWATCACHE_LONG=1 runs them longer by hand.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModulePath -Force
+    $script:Long = $env:TWATCACHE_LONG -eq '1'
+
+    function Start-Worker([string] $Root, [string] $Script) {
+        $psi = [Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference='Stop'; `$env:TWATCACHE_ROOT='$Root'; Import-Module '$ModulePath'; $Script") { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.UseShellExecute = $false
+        return [Diagnostics.Process]::Start($psi)
+    }
+}
+
+Describe 'Load: many processes on overlapping keys' {
+    BeforeEach { $root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It '<procs> processes x <calls> calls on <keys> keys with <engine>: each key computed once, every value right, no errors' -ForEach @(
+        @{ procs = 4; calls = 150; keys = 40; engine = 'LiteDb' }
+        @{ procs = 8; calls = 100; keys = 40; engine = 'LiteDb' }
+        @{ procs = 4; calls = 150; keys = 40; engine = 'File' }
+    ) {
+        if ($Long) { $calls *= 10 }
+        $logs = Join-Path $root 'logs'
+        New-Item -ItemType Directory $logs -Force | Out-Null
+        $workers = foreach ($p in 1..$procs) {
+            Start-Worker $root @"
+`$log = Join-Path '$logs' "worker-$p.log"
+`$bad = 0
+foreach (`$i in 1..$calls) {
+    `$k = (`$i * 7 + $p) % $keys
+    `$v = Invoke-Cached { [IO.File]::AppendAllText(`$log, "`$k``n"); "value-`$k" } -Key "key-`$k" -Engine $engine
+    if (`$v -ne "value-`$k") { `$bad++ }
+}
+"bad=`$bad"
+"@
+        }
+        foreach ($w in $workers) {
+            $out = $w.StandardOutput.ReadToEnd()
+            $err = $w.StandardError.ReadToEnd()
+            $w.WaitForExit()
+            $w.ExitCode | Should -Be 0 -Because $err
+            $err | Should -BeNullOrEmpty
+            $out.Trim() | Should -Be 'bad=0'
+        }
+        $computed = Get-ChildItem $logs -Filter *.log | Get-Content | Group-Object
+        # Every key touched was computed exactly once across all processes.
+        @($computed | Where-Object Count -ne 1) | Should -BeNullOrEmpty
+        $computed.Count | Should -BeLessOrEqual $keys
+    }
+}
+
+Describe 'Crash: a writer killed with SIGKILL loses no acknowledged entry' {
+    BeforeEach { $root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'kills a LiteDb writer <rounds> times at random moments; a fresh process reads every acknowledged entry' -ForEach @(@{ rounds = 3 }) {
+        if ($Long) { $rounds = 20 }
+        $rng = [Random]::new(42)
+        $acked = [Collections.Generic.List[string]]::new()
+        foreach ($r in 1..$rounds) {
+            $w = Start-Worker $root @"
+foreach (`$i in 1..100000) {
+    `$null = Invoke-Cached { "payload-$r-`$i-" + ('x' * (`$i % 500)) } -Key "crash-$r-`$i" -Engine LiteDb
+    [Console]::Out.WriteLine("ack $r `$i"); [Console]::Out.Flush()
+}
+"@
+            # Wait for the first acknowledged write (pwsh start-up varies), then kill at a random moment.
+            $first = $w.StandardOutput.ReadLine()
+            if ($first -notmatch '^ack ') { $w.WaitForExit(); throw "The writer did not start: $first $($w.StandardError.ReadToEnd())" }
+            Start-Sleep -Milliseconds (200 + $rng.Next(0, 1500))
+            $w.Kill()
+            $w.WaitForExit()
+            $lines = @($first) + ($w.StandardOutput.ReadToEnd() -split "`n") | Where-Object { $_ -match '^ack ' }
+            foreach ($line in $lines) { $acked.Add($line.Trim()) }
+        }
+        $acked.Count | Should -BeGreaterThan 0
+        $list = Join-Path $root 'acked.txt'
+        $acked | Set-Content $list
+        $check = Invoke-ChildPwsh -Root $root -Script @"
+`$missing = 0
+foreach (`$line in Get-Content '$list') {
+    `$null, `$r, `$i = `$line -split ' '
+    `$expected = "payload-`$r-`$i-" + ('x' * ([int]`$i % 500))
+    `$v = Invoke-Cached { 'RECOMPUTED' } -Key "crash-`$r-`$i" -Engine LiteDb
+    if (`$v -ne `$expected) { `$missing++ }
+}
+`$null = Invoke-Cached { 'after' } -Key 'write-after-crash' -Engine LiteDb
+"missing=`$missing"
+"@
+        @($check)[-1] | Should -Be 'missing=0'
+    }
+}
