@@ -72,9 +72,11 @@ namespace TwatCache
             return store != null ? OnStore(store, s => s.RemoveByTag(normalized), inMemory) : inMemory;
         }
 
+        // A copy with the key as default label and the tags checked now, so bad tags fail before the factory runs.
         private static CacheEntryOptions WithLabel(CacheEntryOptions o, string key) => new CacheEntryOptions
         {
-            Ttl = o.Ttl, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale, Tags = o.Tags,
+            Ttl = o.Ttl, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale,
+            Tags = TagRules.Normalize(o.Tags),
         };
 
         // Fail-safe entries stay until MaxStale after their write, when that is later than their expiry.

@@ -148,7 +148,16 @@ namespace TwatCache.Engines
 
         /// <inheritdoc />
         /// <remarks>The lookup runs on the multikey index of <c>$.tags[*]</c>.</remarks>
-        public int RemoveByTag(string tag) => Retry(() => _entries.DeleteMany(TagQuery(tag)));
+        public int RemoveByTag(string tag) => Retry(() =>
+        {
+            // DeleteMany straight on a multikey predicate fails in LiteDB 5.0.21 ("get only index below highest
+            // index") once an entry has several tags: find the ids through the index, then delete by primary key.
+            var ids = new HashSet<BsonValue>();
+            foreach (var doc in _entries.Query().Where(TagQuery(tag)).Select(IdOnly).ToEnumerable()) ids.Add(doc["_id"]);
+            return ids.Count == 0 ? 0 : _entries.DeleteMany(Query.In("_id", ids));
+        });
+
+        private static readonly BsonExpression IdOnly = BsonExpression.Create("{ _id: $._id }");
 
         /// <summary>The query that finds the entries tagged <paramref name="tag"/> (tags are stored in lower case).</summary>
         public static BsonExpression TagQuery(string tag)
