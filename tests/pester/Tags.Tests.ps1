@@ -78,10 +78,13 @@ Describe 'Tag input' {
         Get-Runs | Should -Be 0
     }
 
-    It 'a tagged entry written by one process is cleared by tag from another (LiteDb)' {
-        Invoke-ChildPwsh -Script "Invoke-Cached { 'x' } -Key shared -Tag batch -Ttl 1h; Invoke-Cached { 'y' } -Key other -Ttl 1h" | Out-Null
-        $out = Invoke-ChildPwsh -Script "Clear-Cache -Tag batch -PassThru; (Get-CacheEntry).Label"
-        $out[0] | Should -Be 1
-        $out[1] | Should -Be 'other'
+    It 'a tagged entry written by this process is cleared by tag from another (LiteDb)' {
+        $ctx = New-CacheContext -Name tag-x -Engine LiteDb
+        Invoke-Cached { 'x' } -Key shared -Tag batch -Ttl 1h -Context $ctx | Out-Null
+        Invoke-Cached { 'y' } -Key other -Ttl 1h -Context $ctx | Out-Null
+        $out = Invoke-ChildPwsh -Script "`$c = New-CacheContext -Name tag-x -Engine LiteDb; Clear-Cache -Context `$c -Tag batch -PassThru"
+        $out | Should -Be 1
+        (Get-CacheEntry -Context $ctx).Label | Should -Be 'other'
+        $ctx.Dispose()
     }
 }
