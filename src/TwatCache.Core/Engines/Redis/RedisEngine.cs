@@ -157,12 +157,15 @@ namespace TwatCache.Engines.Redis
                     _db.KeyDelete(redisKey);
                     return true;
                 }
+                // Tag sets first and outside the transaction (a cluster runs MULTI on one slot only): a member
+                // whose entry is missing or untagged is harmless, RemoveByTag checks each one.
+                if (entry.Tags.Count > 0)
+                    _db.Wait(Task.WhenAll(entry.Tags.Select(t => _db.SetAddAsync(RedisTagKeyOf(t), entry.Key))));
                 // One transaction, so a reader never sees new fields with the old expiry (or none).
                 var tx = _db.CreateTransaction();
                 _ = tx.KeyDeleteAsync(redisKey);
                 _ = tx.HashSetAsync(redisKey, RedisEntryCodec.ToHash(entry));
                 if (lifetime.HasValue) _ = tx.KeyExpireAsync(redisKey, lifetime.Value);
-                foreach (var tag in entry.Tags) _ = tx.SetAddAsync(RedisTagKeyOf(tag), entry.Key);
                 if (!tx.Execute()) throw new CacheEngineUnavailableException("Redis did not apply the write.");
                 return true;
             });
@@ -181,7 +184,7 @@ namespace TwatCache.Engines.Redis
                 var deletions = page.Select(k => _db.KeyDeleteAsync(k)).ToArray();
                 removed += _db.Wait(Task.WhenAll(deletions)).Count(d => d);
             }
-            foreach (var page in ScanPages(_tagPrefix)) _db.KeyDelete(page);
+            foreach (var page in ScanPages(_tagPrefix)) _db.Wait(Task.WhenAll(page.Select(k => _db.KeyDeleteAsync(k))));
             return removed;
         });
 
