@@ -41,7 +41,15 @@ namespace TwatCache
             using (AcquireKeyLock(hash, SingleFlightWait))
             {
                 if (TryPeek(hash, typeof(T), out cached)) return (T)cached!;
-                var value = factory();
+                T value;
+                try
+                {
+                    value = factory();
+                }
+                catch (Exception ex) when (TryServeStale(ex, hash, entryOptions, out T stale))
+                {
+                    return stale;
+                }
                 SetByHash(hash, value, typeof(T), entryOptions);
                 LogComputed(hash);
                 return value;

@@ -277,7 +277,9 @@ namespace TwatCache
                 Expires = sliding.HasValue ? now + sliding.Value : ttl.HasValue ? now + ttl.Value : (DateTimeOffset?)null,
                 Label = Shorten(entryOptions?.Label),
                 Format = _serializer.FormatId,
+                Tags = TagRules.Normalize(entryOptions?.Tags),
             };
+            entry.StaleUntil = StaleUntilFor(entryOptions, now, entry.Expires);
             var store = _store;
             if (store != null)
             {
@@ -469,20 +471,10 @@ namespace TwatCache
         /// Returns the cached value of <paramref name="key"/>, or runs <paramref name="factory"/> once
         /// (concurrent callers of the key wait for it) and caches its result. A factory that throws leaves no entry.
         /// </summary>
+#pragma warning disable RS0026, RS0027 // nothing shipped before 0.1.0; the CacheEntryOptions overload sits beside this shorthand
         public T GetOrAdd<T>(string key, Func<T> factory, TimeSpan? ttl = null)
-        {
-            if (factory == null) throw new ArgumentNullException(nameof(factory));
-            var hash = HashKey(key);
-            if (TryGetByHash(hash, typeof(T), out var cached)) return (T)cached!;
-            using (AcquireKeyLock(hash, SingleFlightWait))
-            {
-                // Another caller may have produced the value while this one waited.
-                if (TryPeek(hash, typeof(T), out cached)) return (T)cached!;
-                var value = factory();
-                SetByHash(hash, value, typeof(T), new CacheEntryOptions { Ttl = ttl, Label = key });
-                return value;
-            }
-        }
+#pragma warning restore RS0026, RS0027
+            => GetOrAdd(key, factory, new CacheEntryOptions { Ttl = ttl });
 
         /// <summary>Like <see cref="TryGetByHash"/> but a miss is not counted (re-checks after waiting for a lock).</summary>
         public bool TryPeek(string hash, Type type, out object? value)
@@ -543,6 +535,7 @@ namespace TwatCache
                 Hits = Counters.Hits,
                 Misses = Counters.Misses,
                 Evictions = Counters.Evictions,
+                StaleServed = Counters.StaleServed,
                 Path = Path,
                 Since = Since,
             };

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TwatCache.Engines;
 
 namespace TwatCache
@@ -21,6 +22,9 @@ namespace TwatCache
             LastAccess = entry.LastAccess;
             Hits = entry.Hits;
             IsExpired = entry.IsExpiredAt(now);
+            IsStale = IsExpired && entry.IsRetainedAt(now);
+            StaleUntil = entry.StaleUntil;
+            Tags = entry.Tags;
         }
 
         /// <summary>Name of the context that holds the entry.</summary>
@@ -52,5 +56,17 @@ namespace TwatCache
 
         /// <summary>True when the entry had expired when it was listed (it is purged on the next read or prune).</summary>
         public bool IsExpired { get; }
+
+        /// <summary>True when the entry has expired but is kept for fail-safe: a failed refresh may still serve it.</summary>
+        public bool IsStale { get; }
+
+        /// <summary>Fresh, Stale (expired, kept for fail-safe) or Expired.</summary>
+        public string State => IsStale ? "Stale" : IsExpired ? "Expired" : "Fresh";
+
+        /// <summary>Until when (UTC) the entry is kept for fail-safe after it expires, or null.</summary>
+        public DateTimeOffset? StaleUntil { get; }
+
+        /// <summary>The entry's tags (lower case).</summary>
+        public IReadOnlyList<string> Tags { get; }
     }
 }

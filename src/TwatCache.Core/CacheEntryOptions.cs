@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace TwatCache
 {
@@ -13,5 +14,17 @@ namespace TwatCache
 
         /// <summary>Short human label shown in entry listings.</summary>
         public string? Label { get; set; }
+
+        /// <summary>
+        /// Fail-safe: keep the entry past its expiry (up to <see cref="MaxStale"/> after it was written), and
+        /// when a refresh fails serve it instead of the error. Null uses <see cref="CacheOptions.FailSafe"/>.
+        /// </summary>
+        public bool? FailSafe { get; set; }
+
+        /// <summary>How old (since written) a stale entry may be and still be served by fail-safe; null uses <see cref="CacheOptions.MaxStale"/>.</summary>
+        public TimeSpan? MaxStale { get; set; }
+
+        /// <summary>Tags of the entry (compared without case, stored in lower case); <see cref="CacheContext.RemoveByTag"/> removes by them.</summary>
+        public IReadOnlyList<string>? Tags { get; set; }
     }
 }

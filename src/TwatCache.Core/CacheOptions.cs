@@ -22,6 +22,15 @@ namespace TwatCache
         /// <summary>When set, entries written without their own TTL expire after this long without a read.</summary>
         public TimeSpan? SlidingTtl { get; set; }
 
+        /// <summary>Fail-safe for every write and read of the context unless an entry's options say otherwise (see <see cref="CacheEntryOptions.FailSafe"/>).</summary>
+        public bool FailSafe { get; set; }
+
+        /// <summary>How old (since written) a stale entry may be and still be served by fail-safe; null is <see cref="DefaultMaxStale"/>.</summary>
+        public TimeSpan? MaxStale { get; set; }
+
+        /// <summary>The fail-safe age limit when none is set: one day.</summary>
+        public static readonly TimeSpan DefaultMaxStale = TimeSpan.FromDays(1);
+
         /// <summary>Most entries the context keeps; null for no limit.</summary>
         public long? MaxEntries { get; set; }
 

@@ -29,6 +29,9 @@ namespace TwatCache
         /// <summary>Entries removed to respect size limits.</summary>
         public long Evictions { get; set; }
 
+        /// <summary>Failed refreshes answered with a stale entry (fail-safe), in this process.</summary>
+        public long StaleServed { get; set; }
+
         /// <summary>Where the store lives, or null for memory.</summary>
         public string? Path { get; set; }
 

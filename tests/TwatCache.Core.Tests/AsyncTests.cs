@@ -17,7 +17,7 @@ public class AsyncTests : IDisposable
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                ctx.GetOrAddAsync("k", _ => { runs++; return Task.FromResult(1); }, null, cts.Token));
+                ctx.GetOrAddAsync("k", _ => { runs++; return Task.FromResult(1); }, ttl: null, cancellationToken: cts.Token));
         }
         Assert.Equal(0, runs);
         Assert.False(ctx.TryGet<int>("k", out _));
@@ -30,7 +30,7 @@ public class AsyncTests : IDisposable
         using var ctx = Create(engine);
         int runs = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            ctx.GetOrAddAsync("k", _ => { runs++; return Task.FromResult(1); }, null, new CancellationToken(canceled: true)));
+            ctx.GetOrAddAsync("k", _ => { runs++; return Task.FromResult(1); }, ttl: null, cancellationToken: new CancellationToken(canceled: true)));
         Assert.Equal(0, runs);
     }
 
@@ -40,7 +40,7 @@ public class AsyncTests : IDisposable
         using var ctx = Create(engine);
         using var cts = new CancellationTokenSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pending = ctx.GetOrAddAsync("k", async ct => { started.SetResult(); await Task.Delay(Timeout.Infinite, ct); return 1; }, null, cts.Token);
+        var pending = ctx.GetOrAddAsync("k", async ct => { started.SetResult(); await Task.Delay(Timeout.Infinite, ct); return 1; }, ttl: null, cancellationToken: cts.Token);
         await started.Task;
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);

@@ -99,6 +99,88 @@ public abstract class EngineContractTests : IDisposable
         Assert.Equal(8, s.PayloadBytes);
     }
 
+    [Fact]
+    public void An_expired_entry_with_fail_safe_retention_is_kept_until_StaleUntil()
+    {
+        var e = Entry("fs", "old", TimeSpan.FromMinutes(5));
+        e.StaleUntil = Now + TimeSpan.FromHours(1);
+        Engine.Set(e);
+        var later = Now + TimeSpan.FromMinutes(6);
+        Assert.Null(Engine.Get("fs", later)); // Get never returns an expired entry
+        Assert.Equal(0, Engine.RemoveExpired(later)); // still retained for fail-safe
+        var stale = Engine.GetStale("fs", later);
+        Assert.NotNull(stale);
+        Assert.Equal("old", Read(stale!));
+        Assert.Equal(e.StaleUntil, stale!.StaleUntil);
+        Assert.Equal(Now + TimeSpan.FromHours(1), Engine.List().Single().StaleUntil);
+        var past = Now + TimeSpan.FromMinutes(61);
+        Assert.Null(Engine.GetStale("fs", past));
+        Assert.Null(Engine.Get("fs", past));
+        Assert.Empty(Engine.List());
+    }
+
+    [Fact]
+    public void RemoveExpired_purges_entries_past_their_retention()
+    {
+        var kept = Entry("kept", "1", TimeSpan.FromMinutes(1));
+        kept.StaleUntil = Now + TimeSpan.FromHours(1);
+        Engine.Set(kept);
+        Engine.Set(Entry("plain", "2", TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, Engine.RemoveExpired(Now + TimeSpan.FromMinutes(2)));
+        Assert.Equal("kept", Engine.List().Single().Key);
+        Assert.Equal(1, Engine.RemoveExpired(Now + TimeSpan.FromHours(2)));
+        Assert.Empty(Engine.List());
+    }
+
+    [Fact]
+    public void Without_retention_GetStale_finds_nothing_after_expiry()
+    {
+        Engine.Set(Entry("p", "v", TimeSpan.FromMinutes(1)));
+        Assert.NotNull(Engine.GetStale("p", Now)); // a live entry is returned too
+        Assert.Null(Engine.GetStale("p", Now + TimeSpan.FromMinutes(2)));
+    }
+
+    [Fact]
+    public void Tags_round_trip_and_RemoveByTag_removes_only_tagged_entries()
+    {
+        var a = Entry("a", "1"); a.Tags = new[] { "inventory", "vm" };
+        var b = Entry("b", "2"); b.Tags = new[] { "vm" };
+        var c = Entry("c", "3");
+        Engine.Set(a);
+        Engine.Set(b);
+        Engine.Set(c);
+        Assert.Equal(new[] { "inventory", "vm" }, Engine.List().Single(x => x.Key == "a").Tags);
+        Assert.Empty(Engine.List().Single(x => x.Key == "c").Tags);
+        Assert.Equal(new[] { "inventory", "vm" }, Engine.Get("a", Now)!.Tags);
+        Assert.Equal(2, Engine.RemoveByTag("vm"));
+        Assert.Equal(new[] { "c" }, Engine.List().Select(x => x.Key).ToArray());
+        Assert.Equal(0, Engine.RemoveByTag("vm"));
+        Assert.Equal(0, Engine.RemoveByTag("never-used"));
+        Assert.Equal("3", Read(Engine.Get("c", Now)!));
+    }
+
+    [Fact]
+    public void An_entry_rewritten_without_a_tag_survives_RemoveByTag()
+    {
+        var tagged = Entry("k", "old"); tagged.Tags = new[] { "inventory" };
+        Engine.Set(tagged);
+        var untagged = Entry("k", "new"); untagged.Created = Now + TimeSpan.FromSeconds(1);
+        Engine.Set(untagged);
+        Assert.Equal(0, Engine.RemoveByTag("inventory"));
+        Assert.Equal("new", Read(Engine.Get("k", Now + TimeSpan.FromSeconds(2))!));
+    }
+
+    [Fact]
+    public void Clear_also_empties_the_tag_index()
+    {
+        var a = Entry("a", "1"); a.Tags = new[] { "t" };
+        Engine.Set(a);
+        Engine.Clear();
+        Engine.Set(Entry("a", "2")); // same key, untagged now
+        Assert.Equal(0, Engine.RemoveByTag("t"));
+        Assert.Single(Engine.List());
+    }
+
     public virtual void Dispose()
     {
         Engine.Dispose();
@@ -134,6 +216,33 @@ public sealed class LiteDbEngineTests : EngineContractTests
         _engine.Set(Entry("from-this", "y"));
         Assert.Equal("x", Read(_engine.Get("from-other", Now)!));
         Assert.Equal("y", Read(other.Get("from-this", Now)!));
+    }
+
+    [Fact]
+    public void Tag_lookup_runs_on_the_multikey_index()
+    {
+        var e = Entry("a", "1"); e.Tags = new[] { "inventory" };
+        _engine.Set(e);
+        using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.litedb"), Connection = LiteDB.ConnectionType.Shared });
+        var plan = db.Execute("EXPLAIN SELECT $._id FROM entries WHERE $.tags[*] ANY = 'inventory'").Current.ToString();
+        Assert.Contains("\"name\":\"tags\"", plan.Replace(" ", string.Empty));
+    }
+
+    [Fact]
+    public void Documents_without_retention_fields_purge_as_before()
+    {
+        // A store written before fail-safe existed has no "stale" or "tags" fields.
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.litedb"), Connection = LiteDB.ConnectionType.Shared }))
+        {
+            db.GetCollection("entries").Insert(new LiteDB.BsonDocument
+            {
+                ["_id"] = "legacy", ["payload"] = new byte[] { 1 }, ["fmt"] = 1, ["created"] = Now.UtcTicks,
+                ["expires"] = (Now + TimeSpan.FromMinutes(1)).UtcTicks, ["sliding"] = 0L, ["access"] = Now.UtcTicks,
+                ["hits"] = 0L, ["size"] = 1L, ["label"] = "old",
+            });
+        }
+        Assert.Empty(_engine.List().Single().Tags);
+        Assert.Equal(1, _engine.RemoveExpired(Now + TimeSpan.FromMinutes(2)));
     }
 
     [Fact]
@@ -192,6 +301,19 @@ public sealed class FileEngineTests : EngineContractTests
         bytes[^10] ^= 0xFF;
         File.WriteAllBytes(DataFile("f"), bytes);
         Assert.Null(_engine.Get("f", Now));
+    }
+
+    [Fact]
+    public void Tags_live_in_hashed_marker_directories_and_never_in_entry_paths()
+    {
+        var e = Entry("k", "v"); e.Tags = new[] { "../../etc" };
+        _engine.Set(e);
+        var tagRoot = Dir.File("store.files") + ".tags";
+        var markers = Directory.GetFiles(tagRoot, "*", SearchOption.AllDirectories);
+        Assert.Equal("k", Path.GetFileName(Assert.Single(markers)));
+        Assert.Matches("^[0-9a-f]{32}$", Path.GetFileName(Path.GetDirectoryName(markers[0]))!);
+        Assert.Equal(1, _engine.RemoveByTag("../../etc"));
+        Assert.Empty(Directory.GetFiles(tagRoot, "*", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -33,6 +33,28 @@ public sealed class RedisEngineContractTests : EngineContractTests
         Assert.False(raw.GetDatabase().KeyExists(_engine.RedisKeyOf("k")));
     }
 
+    [Fact]
+    public void Each_tag_is_a_redis_set_of_entry_keys()
+    {
+        var e = Entry("k", "v"); e.Tags = new[] { "inventory" };
+        Engine.Set(e);
+        using var raw = ConnectionMultiplexer.Connect(_redis.ConnectionString);
+        Assert.Equal(new[] { "k" }, raw.GetDatabase().SetMembers(_engine.RedisTagKeyOf("inventory")).Select(m => (string)m!).ToArray());
+        Assert.Equal(1, Engine.RemoveByTag("inventory"));
+        Assert.False(raw.GetDatabase().KeyExists(_engine.RedisTagKeyOf("inventory")));
+    }
+
+    [Fact]
+    public void A_fail_safe_entry_lives_in_redis_until_its_retention_ends()
+    {
+        var e = Entry("r", "v", TimeSpan.FromMinutes(5));
+        e.StaleUntil = Now + TimeSpan.FromHours(1);
+        Engine.Set(e);
+        using var raw = ConnectionMultiplexer.Connect(_redis.ConnectionString);
+        var ttl = raw.GetDatabase().KeyTimeToLive(_engine.RedisKeyOf("r"));
+        Assert.True(ttl > TimeSpan.FromMinutes(55), $"Redis expiry {ttl} should cover the retention");
+    }
+
     public override void Dispose()
     {
         _engine.Clear();

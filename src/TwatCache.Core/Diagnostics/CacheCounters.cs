@@ -5,7 +5,7 @@ namespace TwatCache.Diagnostics
     /// <summary>Thread-safe hit/miss/write/eviction counters of one context.</summary>
     public sealed class CacheCounters
     {
-        private long _hits, _misses, _writes, _evictions;
+        private long _hits, _misses, _writes, _evictions, _staleServed;
 
         /// <summary>Reads answered from the cache.</summary>
         public long Hits => Interlocked.Read(ref _hits);
@@ -18,6 +18,12 @@ namespace TwatCache.Diagnostics
 
         /// <summary>Entries removed to respect limits.</summary>
         public long Evictions => Interlocked.Read(ref _evictions);
+
+        /// <summary>Failed refreshes answered with a stale entry (fail-safe).</summary>
+        public long StaleServed => Interlocked.Read(ref _staleServed);
+
+        /// <summary>Counts a stale entry served by fail-safe.</summary>
+        public void ServedStale() => Interlocked.Increment(ref _staleServed);
 
         /// <summary>Counts a hit.</summary>
         public void Hit() => Interlocked.Increment(ref _hits);
@@ -41,6 +47,7 @@ namespace TwatCache.Diagnostics
             Interlocked.Exchange(ref _misses, 0);
             Interlocked.Exchange(ref _writes, 0);
             Interlocked.Exchange(ref _evictions, 0);
+            Interlocked.Exchange(ref _staleServed, 0);
         }
     }
 }

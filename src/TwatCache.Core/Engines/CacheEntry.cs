@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 
 namespace TwatCache.Engines
@@ -47,8 +48,35 @@ namespace TwatCache.Engines
         /// <summary>A short human label: the first line of a script block, or the explicit key.</summary>
         public string? Label { get; set; }
 
+        /// <summary>
+        /// Fail-safe retention: until this time (UTC) an expired entry stays in the store so that a failed
+        /// refresh can serve it; null when the entry is dropped as soon as it expires.
+        /// </summary>
+        public DateTimeOffset? StaleUntil { get; set; }
+
+        /// <summary>Tags of the entry (lower case, distinct); empty when it has none. <c>RemoveByTag</c> removes by them.</summary>
+        public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+
         /// <summary>True when the entry has expired at <paramref name="now"/>.</summary>
         public bool IsExpiredAt(DateTimeOffset now) => Expires.HasValue && now >= Expires.Value;
+
+        /// <summary>True while the store must keep the entry: not expired, or expired but inside its fail-safe retention.</summary>
+        public bool IsRetainedAt(DateTimeOffset now)
+            => !IsExpiredAt(now) || (StaleUntil.HasValue && now < StaleUntil.Value);
+
+        /// <summary>When the store may drop the entry: the later of its expiry and its fail-safe retention; null for never.</summary>
+        public DateTimeOffset? RetainUntil
+            => Expires.HasValue && StaleUntil.HasValue && StaleUntil.Value > Expires.Value ? StaleUntil : Expires;
+
+        /// <summary>True when the entry carries <paramref name="tag"/> (compared without case).</summary>
+        public bool HasTag(string tag)
+        {
+            foreach (var t in Tags)
+            {
+                if (string.Equals(t, tag, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
 
         /// <summary>Records a read: bumps the hit count, the access time and a sliding expiry.</summary>
         public void Touch(DateTimeOffset now)
@@ -63,6 +91,7 @@ namespace TwatCache.Engines
         {
             Format = Format, Created = Created, Expires = Expires, Sliding = Sliding,
             LastAccess = LastAccess, Hits = Hits, SizeBytes = SizeBytes, Label = Label,
+            StaleUntil = StaleUntil, Tags = Tags,
         };
     }
 }

@@ -17,13 +17,18 @@ namespace TwatCache.Engines
     /// rewrites a large payload. Both are written to a temporary name and renamed over the old file, so a
     /// reader sees the old or the new entry, never half of one. Reads verify length and checksum; a damaged
     /// entry is a miss and is deleted. Directories are 0700 and files 0600 on Unix.
+    /// An entry with tags or fail-safe retention also has a small <c>meta</c> file (tags, retention), and
+    /// each tag has a directory of empty marker files named by key in <c>&lt;store&gt;.tags/&lt;hash of tag&gt;/</c>,
+    /// so removing a tag lists one directory and reads the small meta files, never a payload. Markers left
+    /// behind by removals or rewrites are checked against the meta file and dropped.
     /// </summary>
     public sealed class FileEngine : ICacheEngine, ICrossProcessLocking
     {
-        private const string DataName = "data", AccessName = "access";
+        private const string DataName = "data", AccessName = "access", MetaName = "meta";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("TCF1");
         private const long NoExpiry = long.MaxValue;
         private readonly LockFileLocks _locks;
+        private readonly string _tagRoot;
         private long _writes;
 
         /// <summary>Writes between two opportunistic purges of expired entries.</summary>
@@ -41,6 +46,7 @@ namespace TwatCache.Engines
                 Directory.CreateDirectory(Location);
                 UnixPermissions.Set(Location, UnixPermissions.OwnerOnlyDirectory);
                 _locks = new LockFileLocks(Location + ".locks");
+                _tagRoot = Location + ".tags";
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -81,14 +87,69 @@ namespace TwatCache.Engines
                 return null;
             }
             ApplyAccess(entry, dir);
+            ApplyMeta(entry, dir);
             if (entry.IsExpiredAt(now))
             {
-                DeleteDirectory(dir);
+                if (!entry.IsRetainedAt(now)) DeleteDirectory(dir);
                 return null;
             }
             entry.Touch(now);
             WriteAccess(dir, entry);
             return entry;
+        }
+
+        /// <inheritdoc />
+        public CacheEntry? GetStale(string key, DateTimeOffset now)
+        {
+            var dir = EntryDirectory(key);
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(Path.Combine(dir, DataName));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                return null;
+            }
+            var entry = Parse(key, bytes, withPayload: true);
+            if (entry != null)
+            {
+                ApplyAccess(entry, dir);
+                ApplyMeta(entry, dir);
+                if (entry.IsRetainedAt(now)) return entry;
+            }
+            DeleteDirectory(dir);
+            return null;
+        }
+
+        /// <inheritdoc />
+        public int RemoveByTag(string tag)
+        {
+            var tagDir = TagDirectory(tag);
+            string[] markers;
+            try { markers = Directory.GetFiles(tagDir); }
+            catch (DirectoryNotFoundException) { return 0; }
+            int removed = 0;
+            foreach (var marker in markers)
+            {
+                var key = Path.GetFileName(marker);
+                if (IsKey(key))
+                {
+                    var dir = EntryDirectory(key);
+                    var meta = new CacheEntry(key);
+                    var created = ReadCreated(dir);
+                    // The marker may be older than the entry's last rewrite: trust the entry's own meta file.
+                    if (created.HasValue)
+                    {
+                        meta.Created = created.Value;
+                        ApplyMeta(meta, dir);
+                        if (meta.HasTag(tag) && DeleteDirectory(dir)) removed++;
+                    }
+                }
+                try { File.Delete(marker); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            try { Directory.Delete(tagDir); } catch (IOException) { /* a writer added a marker meanwhile */ }
+            return removed;
         }
 
         /// <inheritdoc />
@@ -104,6 +165,7 @@ namespace TwatCache.Engines
                     UnixPermissions.Set(dir, UnixPermissions.OwnerOnlyDirectory);
                     WriteAtomically(dir, DataName, out var temp, fs => WriteData(fs, entry));
                     WriteAccess(dir, entry);
+                    WriteMeta(dir, entry);
                     break;
                 }
                 catch (DirectoryNotFoundException) when (attempt < 2)
@@ -121,7 +183,7 @@ namespace TwatCache.Engines
             foreach (var dir in EntryDirectories().Take(PurgeScan))
             {
                 var e = ReadMetadata(dir);
-                if (e != null && e.IsExpiredAt(now) && DeleteDirectory(dir)) removed++;
+                if (e != null && !e.IsRetainedAt(now) && DeleteDirectory(dir)) removed++;
             }
             return removed;
         }
@@ -137,6 +199,7 @@ namespace TwatCache.Engines
             {
                 if (DeleteDirectory(dir)) removed++;
             }
+            DeleteDirectory(_tagRoot);
             return removed;
         }
 
@@ -147,7 +210,7 @@ namespace TwatCache.Engines
             foreach (var dir in EntryDirectories().ToList())
             {
                 var e = ReadMetadata(dir);
-                if (e != null && e.IsExpiredAt(now) && DeleteDirectory(dir)) removed++;
+                if (e != null && !e.IsRetainedAt(now) && DeleteDirectory(dir)) removed++;
             }
             return removed;
         }
@@ -184,13 +247,22 @@ namespace TwatCache.Engines
 
         private string EntryDirectory(string key) => Path.Combine(Location!, CheckKey(key));
 
+        // Tags are user text: the directory is named by a hash of the tag, never by the tag itself.
+        private string TagDirectory(string tag)
+        {
+            var hash = XxHash128.Hash(Encoding.UTF8.GetBytes((tag ?? throw new ArgumentNullException(nameof(tag))).ToLowerInvariant()));
+            return Path.Combine(_tagRoot, BitConverter.ToString(hash).Replace("-", string.Empty).ToLowerInvariant());
+        }
+
         // Keys are hashes; anything else could smuggle path syntax into the store.
         private static string CheckKey(string key)
         {
-            if (string.IsNullOrEmpty(key) || key.Length > 128 || !key.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
-                throw new ArgumentException($"'{key}' is not a hashed key (letters, digits, '-' and '_' only).", nameof(key));
+            if (!IsKey(key)) throw new ArgumentException($"'{key}' is not a hashed key (letters, digits, '-' and '_' only).", nameof(key));
             return key;
         }
+
+        private static bool IsKey(string key)
+            => !string.IsNullOrEmpty(key) && key.Length <= 128 && key.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_');
 
         private IEnumerable<string> EntryDirectories()
         {
@@ -306,7 +378,11 @@ namespace TwatCache.Engines
                 using var fs = new FileStream(Path.Combine(dir, DataName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
                 using var r = new BinaryReader(fs, Encoding.UTF8);
                 var e = ReadHeader(Path.GetFileName(dir), r, out _);
-                if (e != null) ApplyAccess(e, dir);
+                if (e != null)
+                {
+                    ApplyAccess(e, dir);
+                    ApplyMeta(e, dir);
+                }
                 return e;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
@@ -325,6 +401,73 @@ namespace TwatCache.Engines
             e.Hits = BitConverter.ToInt64(a, 16);
             long expires = BitConverter.ToInt64(a, 24);
             e.Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero);
+        }
+
+        // Created time of the entry in <paramref name="dir"/> from its data header, or null when absent or damaged.
+        private static DateTimeOffset? ReadCreated(string dir)
+        {
+            try
+            {
+                using var fs = new FileStream(Path.Combine(dir, DataName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64);
+                using var r = new BinaryReader(fs, Encoding.UTF8);
+                if (!r.ReadBytes(4).SequenceEqual(Magic)) return null;
+                return new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        // The meta file: created ticks (ties it to one write), retention ticks (0 = none), tag count, tags.
+        private static void ApplyMeta(CacheEntry e, string dir)
+        {
+            byte[] m;
+            try { m = File.ReadAllBytes(Path.Combine(dir, MetaName)); }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException) { return; }
+            try
+            {
+                using var r = new BinaryReader(new MemoryStream(m, writable: false), Encoding.UTF8);
+                if (r.ReadInt64() != e.Created.UtcTicks) return; // belongs to an older write
+                long stale = r.ReadInt64();
+                int count = r.ReadInt32();
+                if (count < 0 || count > 1024) return;
+                var tags = new string[count];
+                for (int i = 0; i < count; i++) tags[i] = r.ReadString();
+                e.StaleUntil = stale > 0 ? new DateTimeOffset(stale, TimeSpan.Zero) : (DateTimeOffset?)null;
+                e.Tags = tags;
+            }
+            catch (EndOfStreamException)
+            {
+                // A damaged meta file: the entry keeps no tags and no retention.
+            }
+        }
+
+        private void WriteMeta(string dir, CacheEntry e)
+        {
+            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue)
+            {
+                try { File.Delete(Path.Combine(dir, MetaName)); } catch (DirectoryNotFoundException) { }
+                return;
+            }
+            WriteAtomically(dir, MetaName, out _, fs =>
+            {
+                var w = new BinaryWriter(fs, Encoding.UTF8);
+                w.Write(e.Created.UtcTicks);
+                w.Write(e.StaleUntil?.UtcTicks ?? 0L);
+                w.Write(e.Tags.Count);
+                foreach (var t in e.Tags) w.Write(t);
+                w.Flush();
+            });
+            foreach (var tag in e.Tags)
+            {
+                var tagDir = TagDirectory(tag);
+                Directory.CreateDirectory(tagDir);
+                UnixPermissions.Set(_tagRoot, UnixPermissions.OwnerOnlyDirectory);
+                UnixPermissions.Set(tagDir, UnixPermissions.OwnerOnlyDirectory);
+                var marker = Path.Combine(tagDir, e.Key);
+                if (!File.Exists(marker)) using (File.Create(marker)) { }
+            }
         }
 
         private static void WriteAccess(string dir, CacheEntry e)

@@ -5,7 +5,8 @@ namespace TwatCache.Engines
 {
     /// <summary>
     /// A store of <see cref="CacheEntry"/> by hashed key. Engines never call back into callers and never
-    /// return an entry that has expired. Implementations are thread-safe.
+    /// return an entry that has expired from <see cref="Get"/> (only <see cref="GetStale"/> does, for
+    /// fail-safe). Implementations are thread-safe.
     /// </summary>
     public interface ICacheEngine : IDisposable
     {
@@ -21,6 +22,15 @@ namespace TwatCache.Engines
         /// <summary>Returns the live entry for <paramref name="key"/> and records the read, or null on a miss or expiry.</summary>
         CacheEntry? Get(string key, DateTimeOffset now);
 
+        /// <summary>
+        /// Returns the entry for <paramref name="key"/> even when it has expired, as long as the store still
+        /// retains it for fail-safe use (<see cref="CacheEntry.StaleUntil"/>); does not record a read. Null when absent.
+        /// </summary>
+        CacheEntry? GetStale(string key, DateTimeOffset now);
+
+        /// <summary>Removes every entry tagged <paramref name="tag"/> through the store's tag index (payloads are not read); returns how many went.</summary>
+        int RemoveByTag(string tag);
+
         /// <summary>Writes or overwrites an entry.</summary>
         void Set(CacheEntry entry);
 
@@ -30,7 +40,7 @@ namespace TwatCache.Engines
         /// <summary>Removes every entry; returns how many went.</summary>
         int Clear();
 
-        /// <summary>Removes entries that expired before <paramref name="now"/>; returns how many went.</summary>
+        /// <summary>Removes entries that expired before <paramref name="now"/> and are past their fail-safe retention; returns how many went.</summary>
         int RemoveExpired(DateTimeOffset now);
 
         /// <summary>Metadata of every entry (no values or payloads).</summary>

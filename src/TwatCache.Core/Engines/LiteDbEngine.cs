@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using LiteDB;
 using TwatCache.Locking;
@@ -22,6 +23,7 @@ namespace TwatCache.Engines
         private const string CollectionName = "entries";
         private const long NoExpiry = long.MaxValue;
         private const int Attempts = 8;
+        private const string TagIndex = "tags";
         private readonly LiteDatabase _db;
         private readonly ILiteCollection<BsonDocument> _entries;
         private readonly LockFileLocks _locks;
@@ -50,6 +52,8 @@ namespace TwatCache.Engines
                 {
                     _entries.EnsureIndex("expires");
                     _entries.EnsureIndex("access");
+                    _entries.EnsureIndex(TagIndex, "$.tags[*]"); // multikey: one index key per tag
+
                     return 0;
                 });
                 RestrictFiles();
@@ -137,7 +141,7 @@ namespace TwatCache.Engines
             var entry = FromDocument(doc, withPayload: true);
             if (entry.IsExpiredAt(now))
             {
-                _entries.Delete(key);
+                if (!entry.IsRetainedAt(now)) _entries.Delete(key);
                 return null;
             }
             var storedAccess = entry.LastAccess;
@@ -176,6 +180,34 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
+        public CacheEntry? GetStale(string key, DateTimeOffset now) => Retry(() =>
+        {
+            var doc = _entries.FindById(key);
+            if (doc == null) return null;
+            var entry = FromDocument(doc, withPayload: true);
+            if (entry.IsRetainedAt(now)) return entry;
+            _entries.Delete(key);
+            return null;
+        });
+
+        /// <inheritdoc />
+        /// <remarks>The lookup runs on the multikey index of <c>$.tags[*]</c>.</remarks>
+        public int RemoveByTag(string tag) => Retry(() =>
+        {
+            // DeleteMany straight on a multikey predicate fails in LiteDB 5.0.21 ("get only index below highest
+            // index") once an entry has several tags: find the ids through the index, then delete by primary key.
+            var ids = new HashSet<BsonValue>();
+            foreach (var doc in _entries.Query().Where(TagQuery(tag)).Select(IdOnly).ToEnumerable()) ids.Add(doc["_id"]);
+            return ids.Count == 0 ? 0 : _entries.DeleteMany(Query.In("_id", ids));
+        });
+
+        private static readonly BsonExpression IdOnly = BsonExpression.Create("{ _id: $._id }");
+
+        /// <summary>The query that finds the entries tagged <paramref name="tag"/> (tags are stored in lower case).</summary>
+        public static BsonExpression TagQuery(string tag)
+            => BsonExpression.Create("$.tags[*] ANY = @0", new BsonValue((tag ?? throw new ArgumentNullException(nameof(tag))).ToLowerInvariant()));
+
+        /// <inheritdoc />
         public void Set(CacheEntry entry)
         {
             if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; the entry has none.", nameof(entry));
@@ -188,7 +220,7 @@ namespace TwatCache.Engines
         {
             int removed = 0;
             var ids = new List<BsonValue>();
-            foreach (var doc in _entries.Find(Query.LTE("expires", now.UtcTicks), 0, PurgeBatch)) ids.Add(doc["_id"]);
+            foreach (var doc in _entries.Find(Purgeable(now), 0, PurgeBatch)) ids.Add(doc["_id"]);
             foreach (var id in ids)
             {
                 if (_entries.Delete(id)) removed++;
@@ -203,7 +235,12 @@ namespace TwatCache.Engines
         public int Clear() => Retry(() => _entries.DeleteAll());
 
         /// <inheritdoc />
-        public int RemoveExpired(DateTimeOffset now) => Retry(() => _entries.DeleteMany(Query.LTE("expires", now.UtcTicks)));
+        public int RemoveExpired(DateTimeOffset now) => Retry(() => _entries.DeleteMany(Purgeable(now)));
+
+        // Expired and past fail-safe retention. Documents written before retention existed have no "stale"
+        // field; null sorts below every number in BSON, so they purge as soon as they expire.
+        private static BsonExpression Purgeable(DateTimeOffset now)
+            => Query.And(Query.LTE("expires", now.UtcTicks), Query.LTE("stale", now.UtcTicks));
 
         /// <inheritdoc />
         public IReadOnlyList<CacheEntry> List() => Retry(() =>
@@ -233,7 +270,7 @@ namespace TwatCache.Engines
         }
 
         private static readonly BsonExpression MetadataFields = BsonExpression.Create(
-            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label }");
+            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags }");
 
         // A busy file (another process mid-transaction) is worth waiting for; anything else is not.
         private static bool IsBusy(Exception ex)
@@ -280,6 +317,8 @@ namespace TwatCache.Engines
             ["hits"] = e.Hits,
             ["size"] = e.SizeBytes,
             ["label"] = e.Label ?? string.Empty,
+            ["stale"] = e.StaleUntil?.UtcTicks ?? 0L,
+            ["tags"] = new BsonArray(e.Tags.Select(t => new BsonValue(t))),
         };
 
         private static CacheEntry FromDocument(BsonDocument d, bool withPayload)
@@ -297,6 +336,8 @@ namespace TwatCache.Engines
                 Hits = d["hits"].AsInt64,
                 SizeBytes = d["size"].AsInt64,
                 Label = d["label"].AsString,
+                StaleUntil = d["stale"].IsInt64 && d["stale"].AsInt64 > 0 ? new DateTimeOffset(d["stale"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
+                Tags = d["tags"].IsArray ? d["tags"].AsArray.Where(t => t.IsString).Select(t => t.AsString).ToArray() : Array.Empty<string>(),
             };
         }
 

@@ -40,11 +40,32 @@ namespace TwatCache.Engines
             if (!_cache.TryGetValue(key, out var raw) || raw is not CacheEntry entry) return null;
             if (entry.IsExpiredAt(now))
             {
-                _cache.Remove(key);
+                if (!entry.IsRetainedAt(now)) _cache.Remove(key);
                 return null;
             }
             entry.Touch(now);
             return entry;
+        }
+
+        /// <inheritdoc />
+        public CacheEntry? GetStale(string key, DateTimeOffset now)
+        {
+            if (!_cache.TryGetValue(key, out var raw) || raw is not CacheEntry entry) return null;
+            if (entry.IsRetainedAt(now)) return entry;
+            _cache.Remove(key);
+            return null;
+        }
+
+        /// <inheritdoc />
+        /// <remarks>Live entries are in process memory, so the scan reads metadata only.</remarks>
+        public int RemoveByTag(string tag)
+        {
+            int removed = 0;
+            foreach (var entry in Snapshot())
+            {
+                if (entry.HasTag(tag) && Remove(entry.Key)) removed++;
+            }
+            return removed;
         }
 
         /// <inheritdoc />
@@ -83,7 +104,7 @@ namespace TwatCache.Engines
             int removed = 0;
             foreach (var entry in Snapshot())
             {
-                if (entry.IsExpiredAt(now) && Remove(entry.Key)) removed++;
+                if (!entry.IsRetainedAt(now) && Remove(entry.Key)) removed++;
             }
             return removed;
         }

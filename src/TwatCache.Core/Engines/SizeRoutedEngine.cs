@@ -42,6 +42,12 @@ namespace TwatCache.Engines
         public CacheEntry? Get(string key, DateTimeOffset now) => _small.Get(key, now) ?? _large.Get(key, now);
 
         /// <inheritdoc />
+        public CacheEntry? GetStale(string key, DateTimeOffset now) => _small.GetStale(key, now) ?? _large.GetStale(key, now);
+
+        /// <inheritdoc />
+        public int RemoveByTag(string tag) => _small.RemoveByTag(tag) + _large.RemoveByTag(tag);
+
+        /// <inheritdoc />
         public void Set(CacheEntry entry)
         {
             bool large = (entry.Payload?.Length ?? 0) > _threshold;

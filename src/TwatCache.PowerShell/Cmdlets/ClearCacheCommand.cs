@@ -13,7 +13,8 @@ namespace TwatCache.PowerShell.Cmdlets
     /// Clear-Cache: removes entries. Without parameters it empties the current context (ambient, else the
     /// default), every layer; -Context picks contexts (objects or names, also from the pipeline); entries
     /// piped from Get-CacheEntry are removed one by one; -Key removes one entry; -Expired and -OlderThan
-    /// narrow what goes; -All covers every open context and every store under the cache root.
+    /// narrow what goes; -Tag removes the entries with a tag; -All covers every open context and every store
+    /// under the cache root.
     /// One confirmation per context; -WhatIf lists each entry that would go.
     /// </summary>
     [Cmdlet(VerbsCommon.Clear, "Cache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ContextSet)]
@@ -23,6 +24,7 @@ namespace TwatCache.PowerShell.Cmdlets
         private const string ContextSet = "Context";
         private const string KeySet = "Key";
         private const string AllSet = "All";
+        private const string TagSet = "Tag";
         private const int ProgressThreshold = 200;
         private const int ProgressEvery = 100;
         private const int ProgressId = 0x7C4C;
@@ -34,6 +36,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// </summary>
         [Parameter(ParameterSetName = ContextSet, Position = 0, ValueFromPipeline = true)]
         [Parameter(ParameterSetName = KeySet, Position = 0, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = TagSet, Position = 0, ValueFromPipeline = true)]
         [ArgumentCompleter(typeof(ContextNameCompleter))]
         [Alias("InputObject")]
         public object[]? Context { get; set; }
@@ -42,7 +45,12 @@ namespace TwatCache.PowerShell.Cmdlets
         [Parameter(ParameterSetName = KeySet, Mandatory = true)]
         public object? Key { get; set; }
 
-        /// <summary>Remove only entries whose TTL has passed.</summary>
+        /// <summary>Remove every entry that has any of these tags (case-insensitive), found through the store's tag index.</summary>
+        [Parameter(ParameterSetName = TagSet, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Tag { get; set; }
+
+        /// <summary>Remove only entries whose TTL has passed (entries kept for fail-safe stay until their -MaxStale passes).</summary>
         [Parameter(ParameterSetName = ContextSet)]
         [Parameter(ParameterSetName = AllSet)]
         public SwitchParameter Expired { get; set; }
@@ -129,8 +137,13 @@ namespace TwatCache.PowerShell.Cmdlets
                 if (ShouldProcess(EntryTarget(ctx, hash, null), "Remove") && ctx.RemoveByHash(hash)) _removed++;
                 return;
             }
+            if (ParameterSetName == TagSet)
+            {
+                ClearTags(ctx);
+                return;
+            }
             var now = ctx.Now;
-            var candidates = Filtered || WhatIfActive ? ctx.GetEntries().Where(e => Matches(e.Expires, e.Created, now)).ToList() : null;
+            var candidates = Filtered || WhatIfActive ? ctx.GetEntries().Where(e => Matches(e.Expires, e.Created, now) && !(Expired && e.IsStale)).ToList() : null;
             if (WhatIfActive)
             {
                 // -WhatIf names every entry that would go (ShouldProcess prints and returns false).
@@ -153,11 +166,26 @@ namespace TwatCache.PowerShell.Cmdlets
             RemoveWithProgress(ctx, candidates.Select(e => e.Key).ToList());
         }
 
+        // The store removes by its tag index; -WhatIf lists the tagged entries instead (a listing, as -WhatIf does elsewhere).
+        private void ClearTags(CacheContext ctx)
+        {
+            var tags = Tag!.Select(t => t.Trim()).ToArray();
+            if (WhatIfActive)
+            {
+                var tagged = ctx.GetEntries().Where(e => e.Tags.Any(t => tags.Contains(t, StringComparer.OrdinalIgnoreCase))).ToList();
+                foreach (var e in tagged) ShouldProcess(EntryTarget(ctx, e.Key, e.Label), "Remove");
+                if (tagged.Count == 0) WriteVerbose($"Context '{ctx.Name}': no entry is tagged {string.Join(", ", tags)}.");
+                return;
+            }
+            if (!ShouldProcess($"context '{ctx.Name}' ({ctx.EngineName})", $"Remove the entries tagged {string.Join(", ", tags.Select(t => "'" + t + "'"))}")) return;
+            foreach (var tag in tags) _removed += ctx.RemoveByTag(tag);
+        }
+
         private void RemoveEntry(CacheEntryInfo entry)
         {
             WithContext(entry.Context, ctx =>
             {
-                if (Filtered && !Matches(entry.Expires, entry.Created, ctx.Now)) return;
+                if (Filtered && (!Matches(entry.Expires, entry.Created, ctx.Now) || (Expired && entry.IsStale))) return;
                 if (ShouldProcess(EntryTarget(ctx, entry.Key, entry.Label), "Remove") && ctx.RemoveByHash(entry.Key)) _removed++;
             });
         }

@@ -27,6 +27,11 @@ namespace TwatCache.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? Label { get; set; }
 
+        /// <summary>Only entries with at least one of these tags (case-insensitive).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Tag { get; set; }
+
         /// <summary>Only entries whose TTL has passed (they are purged on the next read or by Clear-Cache -Expired).</summary>
         [Parameter]
         public SwitchParameter Expired { get; set; }
@@ -48,6 +53,9 @@ namespace TwatCache.PowerShell.Cmdlets
             foreach (var c in Context) List(c);
         }
 
+        private bool HasAnyTag(CacheEntryInfo e)
+            => Tag == null || e.Tags.Any(t => Tag.Any(wanted => string.Equals(t, wanted?.Trim(), StringComparison.OrdinalIgnoreCase)));
+
         private void List(object? target)
         {
             CacheEntryInfo[] rows;
@@ -55,7 +63,7 @@ namespace TwatCache.PowerShell.Cmdlets
             {
                 var ctx = ContextResolver.Resolve(target, null);
                 rows = ctx.GetEntries()
-                    .Where(e => (!Expired || e.IsExpired) && (_label == null || _label.IsMatch(e.Label)))
+                    .Where(e => (!Expired || e.IsExpired) && (_label == null || _label.IsMatch(e.Label)) && HasAnyTag(e))
                     .OrderBy(e => e.Created)
                     .ToArray();
             }

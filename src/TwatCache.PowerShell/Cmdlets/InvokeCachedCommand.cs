@@ -71,6 +71,26 @@ namespace TwatCache.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter CacheEmpty { get; set; }
 
+        /// <summary>
+        /// When the entry has expired and the refresh fails (the block throws or writes errors), return the
+        /// expired result with one warning instead, if it was written less than -MaxStale ago. Default: the
+        /// context's setting (New-CacheContext -FailSafe); -FailSafe:$false turns it off for one call.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter FailSafe { get; set; }
+
+        /// <summary>How old (since it was written) a stale result may be and still be returned by -FailSafe; default: the context's, else 1 day.</summary>
+        [Parameter]
+        [TtlTransformation]
+        public TimeSpan? MaxStale { get; set; }
+
+        /// <summary>Tags stored with the entry (case-insensitive); Clear-Cache -Tag removes by them and Get-CacheEntry -Tag lists by them.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateCount(1, 32)]
+        [ValidateLength(1, 128)]
+        public string[]? Tag { get; set; }
+
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
@@ -168,7 +188,11 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void RunAndStore(CacheContext ctx, string hash, string description, bool hasItem, object? item)
         {
-            var sink = new OutputSink(this, keep: true);
+            bool failSafe = IsFailSafe(ctx);
+            // Fail-safe holds the refresh's output back: a refresh that fails half-way must not mix its
+            // partial output with the stale result.
+            var sink = new OutputSink(this, keep: true, hold: failSafe);
+            ErrorRecord? terminating = null;
             try
             {
                 BlockRunner.Run(ScriptBlock, sink, hasItem, item, ArgumentList);
@@ -176,7 +200,15 @@ namespace TwatCache.PowerShell.Cmdlets
             catch (RuntimeException ex) when (!(ex is PipelineStoppedException))
             {
                 // A terminating error stores nothing and reaches the caller as PowerShell raised it.
-                ThrowTerminatingError(ex.ErrorRecord);
+                if (!failSafe) ThrowTerminatingError(ex.ErrorRecord);
+                terminating = ex.ErrorRecord;
+            }
+            if (failSafe)
+            {
+                var failure = terminating ?? (sink.ErrorCount > 0 && !CacheOnError ? sink.FirstError : null);
+                if (failure != null && TryServeStale(ctx, hash, failure)) return;
+                sink.Release();
+                if (terminating != null) ThrowTerminatingError(terminating);
             }
 
             if (sink.ErrorCount > 0 && !CacheOnError)
@@ -196,6 +228,9 @@ namespace TwatCache.PowerShell.Cmdlets
                     Ttl = Ttl,
                     SlidingTtl = SlidingTtl,
                     Label = Key != null ? LabelOf(Key) : _block!.Label,
+                    FailSafe = failSafe,
+                    MaxStale = MaxStale,
+                    Tags = Tag,
                 });
                 if (_verbose) WriteVerbose($"Stored {sink.Outputs.Count} object(s) as {hash} in context '{ctx.Name}' ({ctx.EngineName}).");
             }
@@ -204,6 +239,31 @@ namespace TwatCache.PowerShell.Cmdlets
                 // The block's result already reached the caller; a cache that cannot store it only warns.
                 WriteWarning($"The result was not cached: {ex.Message}");
             }
+        }
+
+        private bool IsFailSafe(CacheContext ctx)
+            => MyInvocation.BoundParameters.ContainsKey(nameof(FailSafe)) ? FailSafe.IsPresent : ctx.Options.FailSafe;
+
+        // Answers a failed refresh with the kept result when it is young enough; one warning says how old.
+        private bool TryServeStale(CacheContext ctx, string hash, ErrorRecord failure)
+        {
+            var limit = MaxStale ?? ctx.Options.MaxStale ?? CacheOptions.DefaultMaxStale;
+            if (!ctx.TryGetStaleByHash(hash, typeof(object[]), limit, out var value, out var entry)) return false;
+            var now = ctx.Now;
+            var expired = entry!.Expires.HasValue && entry.Expires.Value <= now ? $", expired {Age(now - entry.Expires.Value)} ago" : string.Empty;
+            WriteWarning($"The refresh failed ({failure.Exception?.Message ?? failure.ToString()}); returning the cached result from {Age(now - entry.Created)} ago{expired} (fail-safe, context '{ctx.Name}').");
+            var items = value as object[] ?? Array.Empty<object>();
+            foreach (var o in items) WriteObject(o);
+            return true;
+        }
+
+        private static string Age(TimeSpan t)
+        {
+            if (t < TimeSpan.Zero) t = TimeSpan.Zero;
+            if (t.TotalDays >= 1) return $"{(int)t.TotalDays}d {t.Hours}h";
+            if (t.TotalHours >= 1) return $"{(int)t.TotalHours}h {t.Minutes}m";
+            if (t.TotalMinutes >= 1) return $"{(int)t.TotalMinutes}m {t.Seconds}s";
+            return $"{Math.Max(0, (int)t.TotalSeconds)}s";
         }
 
         private static string LabelOf(object key) => (key is PSObject pso ? pso.BaseObject : key)?.ToString() ?? "-Key";

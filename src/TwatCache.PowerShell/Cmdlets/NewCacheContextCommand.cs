@@ -59,6 +59,15 @@ namespace TwatCache.PowerShell.Cmdlets
         [TtlTransformation]
         public TimeSpan? SlidingTtl { get; set; }
 
+        /// <summary>Fail-safe for every Invoke-Cached in this context: a failed refresh returns the expired result (see Invoke-Cached -FailSafe).</summary>
+        [Parameter]
+        public SwitchParameter FailSafe { get; set; }
+
+        /// <summary>Default fail-safe age limit of the context (since an entry was written); default 1 day.</summary>
+        [Parameter]
+        [TtlTransformation]
+        public TimeSpan? MaxStale { get; set; }
+
         /// <summary>CliXml depth of stored objects (default 2, as Export-Clixml).</summary>
         [Parameter]
         [ValidateRange(1, 100)]
@@ -88,6 +97,8 @@ namespace TwatCache.PowerShell.Cmdlets
                     Root = Path != null ? GetUnresolvedProviderPathFromPSPath(Path) : null,
                     DefaultTtl = Ttl,
                     SlidingTtl = SlidingTtl,
+                    FailSafe = FailSafe,
+                    MaxStale = MaxStale,
                     MaxEntries = MaxEntries,
                     MaxBytes = MaxBytes,
                     Policy = Policy ?? EvictionPolicy.Lru,

@@ -11,7 +11,8 @@ namespace TwatCache.Engines.Redis
     /// <summary>
     /// Engine on a Redis server (or cluster) shared by many hosts, through StackExchange.Redis. Each entry is
     /// a hash at <c>twatcache:&lt;context&gt;:&lt;key&gt;</c> holding the payload beside its metadata; Redis
-    /// expiry removes it when its lifetime ends. Single flight spans machines through lock keys.
+    /// expiry removes it when its lifetime ends (plus its fail-safe retention). Single flight spans machines
+    /// through lock keys. Each tag is a set of entry keys at <c>twatcache-tag:&lt;context&gt;:&lt;tag&gt;</c>.
     /// </summary>
     /// <remarks>
     /// Lifetimes: an entry's Redis expiry is its lifetime as the writer measured it
@@ -30,6 +31,7 @@ namespace TwatCache.Engines.Redis
         private readonly IDatabase _db;
         private readonly string _prefix;
         private readonly string _lockPrefix;
+        private readonly string _tagPrefix;
 
         /// <summary>
         /// Connects (or reuses this process's connection) to <paramref name="connectionString"/>, a
@@ -47,6 +49,7 @@ namespace TwatCache.Engines.Redis
             _db = _mux.GetDatabase();
             _prefix = "twatcache:" + context + ":";
             _lockPrefix = "twatcache-lock:" + context + ":";
+            _tagPrefix = "twatcache-tag:" + context + ":";
             Location = "redis://" + RedisConnections.Describe(connectionString) + "/" + _db.Database + "/" + _prefix;
         }
 
@@ -74,6 +77,9 @@ namespace TwatCache.Engines.Redis
         /// <summary>The Redis key of an entry key.</summary>
         public string RedisKeyOf(string key) => _prefix + key;
 
+        /// <summary>The Redis key of the set that indexes <paramref name="tag"/>.</summary>
+        public string RedisTagKeyOf(string tag) => _tagPrefix + (tag ?? throw new ArgumentNullException(nameof(tag))).ToLowerInvariant();
+
         /// <inheritdoc />
         public CacheEntry? Get(string key, DateTimeOffset now) => Guard(() =>
         {
@@ -82,7 +88,7 @@ namespace TwatCache.Engines.Redis
             if (entry == null) return null;
             if (entry.IsExpiredAt(now))
             {
-                _db.KeyDelete(redisKey);
+                if (!entry.IsRetainedAt(now)) _db.KeyDelete(redisKey);
                 return null;
             }
             entry.Touch(now);
@@ -92,9 +98,49 @@ namespace TwatCache.Engines.Redis
             if (entry.Sliding.HasValue)
             {
                 _db.HashSet(redisKey, RedisEntryCodec.Expires, entry.Expires!.Value.UtcTicks, flags: CommandFlags.FireAndForget);
-                _db.KeyExpire(redisKey, entry.Sliding.Value, CommandFlags.FireAndForget);
+                _db.KeyExpire(redisKey, entry.RetainUntil!.Value - now, CommandFlags.FireAndForget);
             }
             return entry;
+        });
+
+        /// <inheritdoc />
+        public CacheEntry? GetStale(string key, DateTimeOffset now) => Guard(() =>
+        {
+            var redisKey = (RedisKey)RedisKeyOf(key);
+            var entry = RedisEntryCodec.FromHash(key, _db.HashGetAll(redisKey));
+            if (entry == null) return null;
+            if (entry.IsRetainedAt(now)) return entry;
+            _db.KeyDelete(redisKey);
+            return null;
+        });
+
+        /// <inheritdoc />
+        /// <remarks>
+        /// Reads the tag's set, checks each member's <c>tags</c> field (an entry rewritten without the tag stays),
+        /// deletes the tagged ones, and takes exactly the members it read out of the set (a concurrent writer's new
+        /// member survives).
+        /// </remarks>
+        public int RemoveByTag(string tag) => Guard(() =>
+        {
+            var setKey = (RedisKey)RedisTagKeyOf(tag);
+            var members = _db.SetMembers(setKey);
+            if (members.Length == 0) return 0;
+            int removed = 0;
+            for (int start = 0; start < members.Length; start += ScanPageSize)
+            {
+                var page = members.Skip(start).Take(ScanPageSize).ToArray();
+                var tagReads = page.Select(m => _db.HashGetAsync(RedisKeyOf((string)m!), RedisEntryCodec.Tags)).ToArray();
+                var tagValues = _db.Wait(Task.WhenAll(tagReads));
+                var doomed = new List<Task<bool>>();
+                for (int i = 0; i < page.Length; i++)
+                {
+                    var probe = new CacheEntry((string)page[i]!) { Tags = RedisEntryCodec.SplitTags(tagValues[i]) };
+                    if (probe.HasTag(tag)) doomed.Add(_db.KeyDeleteAsync(RedisKeyOf(probe.Key)));
+                }
+                removed += _db.Wait(Task.WhenAll(doomed)).Count(d => d);
+                _db.SetRemove(setKey, page);
+            }
+            return removed;
         });
 
         /// <inheritdoc />
@@ -103,7 +149,7 @@ namespace TwatCache.Engines.Redis
             if (entry == null) throw new ArgumentNullException(nameof(entry));
             if (entry.Payload == null) throw new ArgumentException("The Redis engine stores payload bytes; the entry has none.", nameof(entry));
             var redisKey = (RedisKey)RedisKeyOf(entry.Key);
-            TimeSpan? lifetime = entry.Expires.HasValue ? entry.Expires.Value - entry.LastAccess : (TimeSpan?)null;
+            TimeSpan? lifetime = entry.RetainUntil.HasValue ? entry.RetainUntil.Value - entry.LastAccess : (TimeSpan?)null;
             Guard(() =>
             {
                 if (lifetime.HasValue && lifetime.Value <= TimeSpan.Zero)
@@ -111,6 +157,10 @@ namespace TwatCache.Engines.Redis
                     _db.KeyDelete(redisKey);
                     return true;
                 }
+                // Tag sets first and outside the transaction (a cluster runs MULTI on one slot only): a member
+                // whose entry is missing or untagged is harmless, RemoveByTag checks each one.
+                if (entry.Tags.Count > 0)
+                    _db.Wait(Task.WhenAll(entry.Tags.Select(t => _db.SetAddAsync(RedisTagKeyOf(t), entry.Key))));
                 // One transaction, so a reader never sees new fields with the old expiry (or none).
                 var tx = _db.CreateTransaction();
                 _ = tx.KeyDeleteAsync(redisKey);
@@ -129,11 +179,12 @@ namespace TwatCache.Engines.Redis
         public int Clear() => Guard(() =>
         {
             int removed = 0;
-            foreach (var page in ScanPages())
+            foreach (var page in ScanPages(_prefix))
             {
                 var deletions = page.Select(k => _db.KeyDeleteAsync(k)).ToArray();
                 removed += _db.Wait(Task.WhenAll(deletions)).Count(d => d);
             }
+            foreach (var page in ScanPages(_tagPrefix)) _db.Wait(Task.WhenAll(page.Select(k => _db.KeyDeleteAsync(k))));
             return removed;
         });
 
@@ -144,7 +195,7 @@ namespace TwatCache.Engines.Redis
             int removed = 0;
             foreach (var (key, entry) in ScanMetadata())
             {
-                if (entry.IsExpiredAt(now) && _db.KeyDelete(key)) removed++;
+                if (!entry.IsRetainedAt(now) && _db.KeyDelete(key)) removed++;
             }
             return removed;
         });
@@ -201,9 +252,9 @@ namespace TwatCache.Engines.Redis
         /// <summary>Does nothing: the connection is shared by the process and outlives contexts.</summary>
         public void Dispose() { }
 
-        private IEnumerable<RedisKey[]> ScanPages()
+        private IEnumerable<RedisKey[]> ScanPages(string prefix)
         {
-            var pattern = (RedisValue)(_prefix + "*");
+            var pattern = (RedisValue)(prefix + "*");
             foreach (var server in _mux.GetServers())
             {
                 if (server.IsReplica) continue;
@@ -225,7 +276,7 @@ namespace TwatCache.Engines.Redis
 
         private IEnumerable<(RedisKey Key, CacheEntry Entry)> ScanMetadata()
         {
-            foreach (var page in ScanPages())
+            foreach (var page in ScanPages(_prefix))
             {
                 var reads = page.Select(k => _db.HashGetAsync(k, RedisEntryCodec.MetadataFields)).ToArray();
                 var values = _db.Wait(Task.WhenAll(reads));

@@ -19,11 +19,16 @@ namespace TwatCache.Engines.Redis
         public const string Hits = "hits";
         public const string Size = "size";
         public const string Label = "label";
+        public const string Stale = "stale";
+        public const string Tags = "tags";
+
+        // Tags are joined with the ASCII unit separator, which tag validation keeps out of tags.
+        private const char TagSeparator = '\u001f';
 
         /// <summary>The metadata fields, in the order <see cref="FromMetadata"/> reads them.</summary>
         public static readonly RedisValue[] MetadataFields =
         {
-            Format, Created, Expires, Sliding, Access, Hits, Size, Label,
+            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags,
         };
 
         /// <summary>Every field of an entry (payload included), for a write.</summary>
@@ -38,7 +43,16 @@ namespace TwatCache.Engines.Redis
             new HashEntry(Hits, e.Hits),
             new HashEntry(Size, e.SizeBytes),
             new HashEntry(Label, e.Label ?? string.Empty),
+            new HashEntry(Stale, e.StaleUntil?.UtcTicks ?? 0L),
+            new HashEntry(Tags, JoinTags(e.Tags)),
         };
+
+        /// <summary>The stored form of a tag list.</summary>
+        public static string JoinTags(IReadOnlyList<string> tags) => string.Join(TagSeparator.ToString(), tags);
+
+        /// <summary>Reads the stored form of a tag list (null or empty: no tags).</summary>
+        public static string[] SplitTags(RedisValue stored)
+            => stored.IsNullOrEmpty ? Array.Empty<string>() : ((string)stored!).Split(TagSeparator);
 
         /// <summary>An entry from HGETALL; null when the hash is empty or has no payload (a damaged or foreign key).</summary>
         public static CacheEntry? FromHash(string key, HashEntry[] fields)
@@ -63,6 +77,7 @@ namespace TwatCache.Engines.Redis
         {
             long expires = Long(field(Expires));
             long sliding = Long(field(Sliding));
+            long stale = Long(field(Stale));
             return new CacheEntry(key)
             {
                 Format = (int)Long(field(Format)),
@@ -73,6 +88,8 @@ namespace TwatCache.Engines.Redis
                 Hits = Long(field(Hits)),
                 SizeBytes = Long(field(Size)),
                 Label = field(Label).IsNull ? null : (string?)field(Label),
+                StaleUntil = stale == 0 ? (DateTimeOffset?)null : Time(stale),
+                Tags = SplitTags(field(Tags)),
             };
         }
 
