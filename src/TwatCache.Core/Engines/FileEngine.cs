@@ -71,23 +71,8 @@ namespace TwatCache.Engines
         public CacheEntry? Get(string key, DateTimeOffset now)
         {
             var dir = EntryDirectory(key);
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(Path.Combine(dir, DataName));
-            }
-            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
-            {
-                return null;
-            }
-            var entry = Parse(key, bytes, withPayload: true);
-            if (entry == null)
-            {
-                DeleteDirectory(dir); // damaged or truncated: a miss, and gone
-                return null;
-            }
-            ApplyAccess(entry, dir);
-            ApplyMeta(entry, dir);
+            var entry = ReadEntry(key, dir);
+            if (entry == null) return null;
             if (entry.IsExpiredAt(now))
             {
                 if (!entry.IsRetainedAt(now)) DeleteDirectory(dir);
@@ -102,6 +87,17 @@ namespace TwatCache.Engines
         public CacheEntry? GetStale(string key, DateTimeOffset now)
         {
             var dir = EntryDirectory(key);
+            var entry = ReadEntry(key, dir);
+            if (entry == null) return null;
+            if (entry.IsRetainedAt(now)) return entry;
+            DeleteDirectory(dir);
+            return null;
+        }
+
+        // The entry with its payload, access and meta sidecars; null when missing. A damaged or truncated
+        // data file is a miss and its directory is deleted.
+        private CacheEntry? ReadEntry(string key, string dir)
+        {
             byte[] bytes;
             try
             {
@@ -112,14 +108,14 @@ namespace TwatCache.Engines
                 return null;
             }
             var entry = Parse(key, bytes, withPayload: true);
-            if (entry != null)
+            if (entry == null)
             {
-                ApplyAccess(entry, dir);
-                ApplyMeta(entry, dir);
-                if (entry.IsRetainedAt(now)) return entry;
+                DeleteDirectory(dir);
+                return null;
             }
-            DeleteDirectory(dir);
-            return null;
+            ApplyAccess(entry, dir);
+            ApplyMeta(entry, dir);
+            return entry;
         }
 
         /// <inheritdoc />
