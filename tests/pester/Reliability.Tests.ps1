@@ -51,6 +51,7 @@ foreach (`$i in 1..$calls) {
         # Every key touched was computed exactly once across all processes.
         @($computed | Where-Object Count -ne 1) | Should -BeNullOrEmpty
         $computed.Count | Should -BeLessOrEqual $keys
+        Write-Host "    load suite ($engine): $($procs * $calls) calls from $procs processes, $($computed.Count) keys each computed once"
     }
 }
 
@@ -93,5 +94,6 @@ foreach (`$line in Get-Content '$list') {
 "missing=`$missing"
 "@
         @($check)[-1] | Should -Be 'missing=0'
+        Write-Host "    crash suite: $($acked.Count) acknowledged writes over $rounds SIGKILLs, all read back"
     }
 }
