@@ -550,6 +550,12 @@ namespace TwatCache
             OnDisposing();
             _memory?.Dispose();
             _store?.Dispose();
+            if (Options.Temporary && _store is Engines.Redis.RedisEngine redis)
+            {
+                // A temporary Redis context's keys live under a prefix of their own (see RedisEngine.Open).
+                try { redis.Clear(); }
+                catch (Exception ex) when (ex is TwatCacheException || ex is System.IO.IOException || ex is TimeoutException) { }
+            }
             if (_temporaryRoot != null)
             {
                 try { Directory.Delete(_temporaryRoot, recursive: true); }

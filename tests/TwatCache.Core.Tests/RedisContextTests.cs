@@ -26,6 +26,21 @@ public sealed class RedisContextTests : IDisposable
         => PayloadEnvelope.Seal(new JsonCacheSerializer().Serialize(value, typeof(string)), JsonCacheSerializer.Id, -1, null);
 
     [Fact]
+    public void A_temporary_context_deletes_its_own_keys_on_dispose_and_spares_the_shared_ones()
+    {
+        using var shared = CacheContext.Create(Options());
+        shared.Set("k", "shared value");
+        var temporary = CacheContext.Create(new CacheOptions { Name = _context, Engine = CacheEngineKind.Redis, ConnectionString = _redis.ConnectionString, Temporary = true });
+        temporary.Set("k", "temporary value");
+        Assert.True(temporary.TryGet<string>("k", out var t) && t == "temporary value");
+        var server = _raw.GetServers()[0];
+        Assert.NotEmpty(server.Keys(pattern: $"twatcache:{_context}.tmp-*"));
+        temporary.Dispose();
+        Assert.Empty(server.Keys(pattern: $"twatcache:{_context}.tmp-*"));
+        Assert.True(shared.TryGet<string>("k", out var v) && v == "shared value");
+    }
+
+    [Fact]
     public void With_a_secret_a_forged_unsigned_payload_is_a_miss_and_is_deleted()
     {
         using var ctx = CacheContext.Create(Options(secret: "shared-secret"));

@@ -59,7 +59,13 @@ namespace TwatCache.Engines.Redis
             if (options == null) throw new ArgumentNullException(nameof(options));
             var cs = options.ConnectionString;
             if (string.IsNullOrWhiteSpace(cs)) cs = Environment.GetEnvironmentVariable(ConnectionVariable);
-            return new RedisEngine(cs ?? string.Empty, options.Name);
+            // A temporary context gets a prefix of its own, so deleting it on dispose can never touch entries
+            // that other hosts share under the plain context name.
+            // (At most 40 characters of the name + 21 of suffix, within the 64-character name limit.)
+            var prefixName = options.Temporary
+                ? (options.Name.Length > 40 ? options.Name.Substring(0, 40) : options.Name) + ".tmp-" + Guid.NewGuid().ToString("N").Substring(0, 16)
+                : options.Name;
+            return new RedisEngine(cs ?? string.Empty, prefixName);
         }
 
         /// <summary>How long a cross-process lock lives without renewal, i.e. how soon a dead owner's lock frees.</summary>
