@@ -18,7 +18,7 @@ param(
     [string] $OutDir = (Join-Path $PSScriptRoot '../out/bench'),
     [string] $ReportPath = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
     # Seconds the LiteDb scale run may spend filling its store; checkpoints past it are extrapolated.
-    [int] $ScaleBudgetSeconds = 150,
+    [int] $ScaleBudgetSeconds = 240,
     [int] $Rounds = 5
 )
 

@@ -267,6 +267,21 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             var now = _clock();
+            var store = _store;
+            var entry = NewEntry(hash, entryOptions, now);
+            if (store != null)
+            {
+                Seal(entry, value, type);
+                OnStore(store, s => { s.Set(entry); return true; }, false);
+            }
+            SetLive(entry, value, store == null);
+            Counters.Write();
+            EnforceLimits(hash, now, entry.SizeBytes);
+        }
+
+        // The metadata of a new entry: lifetimes from the entry options, else the context defaults.
+        private CacheEntry NewEntry(string hash, CacheEntryOptions? entryOptions, DateTimeOffset now)
+        {
             var ttl = entryOptions?.Ttl ?? (entryOptions?.SlidingTtl == null ? Options.DefaultTtl : null);
             var sliding = entryOptions?.SlidingTtl ?? (entryOptions?.Ttl == null && Options.DefaultTtl == null ? Options.SlidingTtl : null);
             var entry = new CacheEntry(hash)
@@ -280,32 +295,34 @@ namespace TwatCache
                 Tags = TagRules.Normalize(entryOptions?.Tags),
             };
             entry.StaleUntil = StaleUntilFor(entryOptions, now, entry.Expires);
-            var store = _store;
-            if (store != null)
+            return entry;
+        }
+
+        // Serializes the value into the entry's sealed payload (envelope bound to the entry's key).
+        private void Seal(CacheEntry entry, object? value, Type type)
+        {
+            byte[] payload;
+            try
             {
-                byte[] payload;
-                try
-                {
-                    payload = _serializer.Serialize(value, type);
-                }
-                catch (Exception ex) when (ex is not TwatCacheException)
-                {
-                    throw new CacheSerializationException($"The value cannot be serialized as {_serializer.Name}: {ex.Message}", ex);
-                }
-                entry.Payload = PayloadEnvelope.Seal(payload, _serializer.FormatId, Options.CompressAbove, _secret, hash);
-                entry.SizeBytes = entry.Payload.Length;
-                OnStore(store, s => { s.Set(entry); return true; }, false);
+                payload = _serializer.Serialize(value, type);
             }
+            catch (Exception ex) when (ex is not TwatCacheException)
+            {
+                throw new CacheSerializationException($"The value cannot be serialized as {_serializer.Name}: {ex.Message}", ex);
+            }
+            entry.Payload = PayloadEnvelope.Seal(payload, _serializer.FormatId, Options.CompressAbove, _secret, entry.Key);
+            entry.SizeBytes = entry.Payload.Length;
+        }
+
+        // Puts the live value in the memory layer, when there is one.
+        private void SetLive(CacheEntry entry, object? value, bool memoryOnly)
+        {
             var memory = _memory;
-            if (memory != null)
-            {
-                var live = entry.MetadataOnly();
-                live.Value = value;
-                if (store == null) live.SizeBytes = 0; // live objects have no measured size
-                memory.Set(live);
-            }
-            Counters.Write();
-            EnforceLimits(hash, now, entry.SizeBytes);
+            if (memory == null) return;
+            var live = entry.MetadataOnly();
+            live.Value = value;
+            if (memoryOnly) live.SizeBytes = 0; // live objects have no measured size
+            memory.Set(live);
         }
 
         // Evicts by the context's policy when a layer is over MaxEntries/MaxBytes, down to a low-water mark

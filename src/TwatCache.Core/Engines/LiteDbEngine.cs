@@ -18,7 +18,7 @@ namespace TwatCache.Engines
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
     /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
     /// </summary>
-    public sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking
+    public sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable
     {
         private const string CollectionName = "entries";
         private const long NoExpiry = long.MaxValue;
@@ -213,6 +213,21 @@ namespace TwatCache.Engines
             if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; the entry has none.", nameof(entry));
             Retry(() => _entries.Upsert(ToDocument(entry)));
             if (Interlocked.Increment(ref _writes) % PurgeEvery == 0) PurgeSome(entry.LastAccess);
+        }
+
+        /// <inheritdoc />
+        /// <remarks>One LiteDB transaction (one open of the shared file) for the whole batch.</remarks>
+        public void SetMany(IReadOnlyList<CacheEntry> entries)
+        {
+            if (entries == null) throw new ArgumentNullException(nameof(entries));
+            if (entries.Count == 0) return;
+            var docs = new List<BsonDocument>(entries.Count);
+            foreach (var entry in entries)
+            {
+                if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; an entry has none.", nameof(entries));
+                docs.Add(ToDocument(entry));
+            }
+            Retry(() => _entries.Upsert(docs));
         }
 
         /// <summary>Removes at most <see cref="PurgeBatch"/> expired entries, oldest expiry first; returns how many went.</summary>

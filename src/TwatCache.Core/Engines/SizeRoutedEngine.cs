@@ -11,7 +11,7 @@ namespace TwatCache.Engines
     /// ones to a large-value engine (File). Reads try the small engine first. A rewrite that changes size
     /// class removes the old copy from the other engine. Locks come from the small engine.
     /// </summary>
-    public sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking
+    public sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable
     {
         private readonly ICacheEngine _small, _large;
         private readonly int _threshold;
@@ -53,6 +53,20 @@ namespace TwatCache.Engines
             bool large = (entry.Payload?.Length ?? 0) > _threshold;
             (large ? _large : _small).Set(entry);
             (large ? _small : _large).Remove(entry.Key);
+        }
+
+        /// <inheritdoc />
+        public void SetMany(IReadOnlyList<CacheEntry> entries)
+        {
+            var small = new List<CacheEntry>();
+            foreach (var entry in entries)
+            {
+                if ((entry.Payload?.Length ?? 0) > _threshold) Set(entry);
+                else small.Add(entry);
+            }
+            if (_small is IBatchWritable bulk) bulk.SetMany(small);
+            else foreach (var entry in small) _small.Set(entry);
+            foreach (var entry in small) _large.Remove(entry.Key);
         }
 
         /// <inheritdoc />
