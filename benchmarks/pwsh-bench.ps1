@@ -107,7 +107,9 @@ $cpuProbe
 `$r = Invoke-Cached $block -Engine LiteDb
 `$sw.Stop()
 `$s = Get-CacheStats | Where-Object Engine -eq 'LiteDb'
-if (@(`$r).Count -ne 1000 -or `$s.Hits -ne 1 -or `$s.Misses -ne 0) { throw "expected a hit of 1000 objects, got `$(@(`$r).Count) objects, `$(`$s.Hits) hits" }
+# Stats add a running total persisted by earlier processes (the seeding one had no hit), so a hit here
+# shows as Hits >= 1.
+if (@(`$r).Count -ne 1000 -or `$s.Hits -lt 1) { throw "expected a hit of 1000 objects, got `$(@(`$r).Count) objects, `$(`$s.Hits) hits" }
 $cpuReport
 "@
     $clixml = @"
