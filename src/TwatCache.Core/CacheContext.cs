@@ -42,7 +42,7 @@ namespace TwatCache
             _store = store;
             _secret = secret;
             _serializer = options.Serializer ?? new JsonCacheSerializer();
-            _clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
+            _clock = options.Clock ?? (() => Policies.CoarseClock.UtcNow);
             _temporaryRoot = temporaryRoot;
             _warnings.AddRange(warnings);
             Since = _clock();

@@ -45,7 +45,7 @@ foreach (`$i in 1..$calls) {
             $w.WaitForExit()
             $w.ExitCode | Should -Be 0 -Because $err
             $err | Should -BeNullOrEmpty
-            $out.Trim() | Should -Be 'bad=0'
+            $out.Trim() | Should -Be 'bad=0' -Because $out
         }
         $computed = Get-ChildItem $logs -Filter *.log | Get-Content | Group-Object
         # Every key touched was computed exactly once across all processes.

@@ -68,7 +68,9 @@ namespace TwatCache.Engines
             => _locks.AcquireLock(CheckKey(key), timeout, cancellationToken);
 
         /// <inheritdoc />
-        public CacheEntry? Get(string key, DateTimeOffset now)
+        public CacheEntry? Get(string key, DateTimeOffset now) => RetryOnRace(() => GetOnce(key, now));
+
+        private CacheEntry? GetOnce(string key, DateTimeOffset now)
         {
             var dir = EntryDirectory(key);
             var entry = ReadEntry(key, dir);
@@ -84,7 +86,9 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public CacheEntry? GetStale(string key, DateTimeOffset now)
+        public CacheEntry? GetStale(string key, DateTimeOffset now) => RetryOnRace(() => GetStaleOnce(key, now));
+
+        private CacheEntry? GetStaleOnce(string key, DateTimeOffset now)
         {
             var dir = EntryDirectory(key);
             var entry = ReadEntry(key, dir);
@@ -149,7 +153,9 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public void Set(CacheEntry entry)
+        public void Set(CacheEntry entry) => RetryOnRace(() => { SetOnce(entry); return true; });
+
+        private void SetOnce(CacheEntry entry)
         {
             if (entry.Payload == null) throw new ArgumentException("The File engine stores payload bytes; the entry has none.", nameof(entry));
             var dir = EntryDirectory(entry.Key);
@@ -185,7 +191,28 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public bool Remove(string key) => DeleteDirectory(EntryDirectory(key));
+        public bool Remove(string key) => RetryOnRace(() => DeleteDirectory(EntryDirectory(key)));
+
+        // Several processes share the directories: a rename, delete or read can meet another process's
+        // operation half-way (a directory emptied while a file is added, a target replaced meanwhile).
+        // Such an IOException is retried a few times with a short backoff before the engine gives up
+        // (and the context falls back), instead of failing on the first collision.
+        private static T RetryOnRace<T>(Func<T> operation)
+        {
+            var delay = 10;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return operation();
+                }
+                catch (IOException) when (attempt < 4)
+                {
+                    Thread.Sleep(delay + new Random().Next(delay));
+                    delay *= 3;
+                }
+            }
+        }
 
         /// <inheritdoc />
         public int Clear()
