@@ -198,21 +198,7 @@ namespace TwatCache.Engines
         // Such an IOException is retried a few times with a short backoff before the engine gives up
         // (and the context falls back), instead of failing on the first collision.
         private static T RetryOnRace<T>(Func<T> operation)
-        {
-            var delay = 10;
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return operation();
-                }
-                catch (IOException) when (attempt < 4)
-                {
-                    Thread.Sleep(delay + new Random().Next(delay));
-                    delay *= 3;
-                }
-            }
-        }
+            => TransientRetry.Run(operation, ex => ex is IOException, attempts: 4, firstDelayMs: 10, growth: 3);
 
         /// <inheritdoc />
         public int Clear()

@@ -291,22 +291,7 @@ namespace TwatCache.Engines
         private static bool IsBusy(Exception ex)
             => ex is LiteException le ? le.ErrorCode == LiteException.LOCK_TIMEOUT : ex is IOException && !(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException);
 
-        private static T Retry<T>(Func<T> operation)
-        {
-            var delay = 20;
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return operation();
-                }
-                catch (Exception ex) when (attempt < Attempts && IsBusy(ex))
-                {
-                    Thread.Sleep(delay + new Random().Next(delay));
-                    delay *= 2;
-                }
-            }
-        }
+        private static T Retry<T>(Func<T> operation) => TransientRetry.Run(operation, IsBusy, Attempts, firstDelayMs: 20, growth: 2);
 
         private void RestrictFiles()
         {
