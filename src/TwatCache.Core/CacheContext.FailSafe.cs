@@ -83,7 +83,7 @@ namespace TwatCache
         private DateTimeOffset? StaleUntilFor(CacheEntryOptions? entryOptions, DateTimeOffset created, DateTimeOffset? expires)
         {
             if (!expires.HasValue || !IsFailSafe(entryOptions)) return null;
-            var until = created + MaxStaleOf(entryOptions);
+            var until = Lifetime.SaturatedAdd(created, MaxStaleOf(entryOptions));
             return until > expires.Value ? until : (DateTimeOffset?)null;
         }
 

@@ -279,17 +279,21 @@ namespace TwatCache
             EnforceLimits(hash, now, entry.SizeBytes);
         }
 
-        // The metadata of a new entry: lifetimes from the entry options, else the context defaults.
+        // The metadata of a new entry: lifetimes from the entry options, else the context defaults. With both
+        // a TTL and a sliding TTL the entry expires at whichever comes first; a lifetime past year 9999 is never.
         private CacheEntry NewEntry(string hash, CacheEntryOptions? entryOptions, DateTimeOffset now)
         {
-            var ttl = entryOptions?.Ttl ?? (entryOptions?.SlidingTtl == null ? Options.DefaultTtl : null);
-            var sliding = entryOptions?.SlidingTtl ?? (entryOptions?.Ttl == null && Options.DefaultTtl == null ? Options.SlidingTtl : null);
+            bool own = entryOptions?.Ttl != null || entryOptions?.SlidingTtl != null;
+            var ttl = own ? entryOptions!.Ttl : Options.DefaultTtl;
+            var sliding = own ? entryOptions!.SlidingTtl : Options.SlidingTtl;
+            var absolute = ttl.HasValue ? Lifetime.ExpiryAfter(now, ttl.Value) : null;
             var entry = new CacheEntry(hash)
             {
                 Created = now,
                 LastAccess = now,
                 Sliding = sliding,
-                Expires = sliding.HasValue ? now + sliding.Value : ttl.HasValue ? now + ttl.Value : (DateTimeOffset?)null,
+                AbsoluteExpires = sliding.HasValue ? absolute : null,
+                Expires = sliding.HasValue ? Lifetime.Earliest(Lifetime.ExpiryAfter(now, sliding.Value), absolute) : absolute,
                 Label = Shorten(entryOptions?.Label),
                 Format = _serializer.FormatId,
                 Tags = TagRules.Normalize(entryOptions?.Tags),
@@ -493,11 +497,15 @@ namespace TwatCache
 #pragma warning restore RS0026, RS0027
             => GetOrAdd(key, factory, new CacheEntryOptions { Ttl = ttl });
 
-        /// <summary>Like <see cref="TryGetByHash"/> but a miss is not counted (re-checks after waiting for a lock).</summary>
+        /// <summary>
+        /// The re-check after waiting for a key's single-flight lock, whose first lookup was already counted
+        /// as a miss: finding the value now (another caller produced it) makes that lookup a hit instead,
+        /// and not finding it counts nothing more. So N concurrent callers of one key count 1 miss and N-1 hits.
+        /// </summary>
         public bool TryPeek(string hash, Type type, out object? value)
         {
             bool found = TryGetByHash(hash, type, out value);
-            if (!found) Counters.UndoMiss();
+            Counters.UndoMiss(); // found: the earlier miss became this hit; not found: this second miss is not one
             return found;
         }
 

@@ -285,7 +285,7 @@ namespace TwatCache.Engines
         }
 
         private static readonly BsonExpression MetadataFields = BsonExpression.Create(
-            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags }");
+            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags, cap: $.cap }");
 
         // A busy file (another process mid-transaction) is worth waiting for; anything else is not.
         private static bool IsBusy(Exception ex)
@@ -319,6 +319,7 @@ namespace TwatCache.Engines
             ["label"] = e.Label ?? string.Empty,
             ["stale"] = e.StaleUntil?.UtcTicks ?? 0L,
             ["tags"] = new BsonArray(e.Tags.Select(t => new BsonValue(t))),
+            ["cap"] = e.AbsoluteExpires?.UtcTicks ?? 0L,
         };
 
         private static CacheEntry FromDocument(BsonDocument d, bool withPayload)
@@ -338,6 +339,8 @@ namespace TwatCache.Engines
                 Label = d["label"].AsString,
                 StaleUntil = d["stale"].IsInt64 && d["stale"].AsInt64 > 0 ? new DateTimeOffset(d["stale"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
                 Tags = d["tags"].IsArray ? d["tags"].AsArray.Where(t => t.IsString).Select(t => t.AsString).ToArray() : Array.Empty<string>(),
+                // Documents written before the cap existed have no "cap" field: no absolute limit.
+                AbsoluteExpires = d["cap"].IsInt64 && d["cap"].AsInt64 > 0 ? new DateTimeOffset(d["cap"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
             };
         }
 

@@ -238,7 +238,8 @@ namespace TwatCache.PowerShell.Cmdlets
         private bool Matches(DateTimeOffset? expires, DateTimeOffset created, DateTimeOffset now)
         {
             if (Expired && !(expires.HasValue && now >= expires.Value)) return false;
-            if (OlderThan.HasValue && created > now - OlderThan.Value) return false;
+            // An age longer than the calendar goes back (TimeSpan.MaxValue) matches nothing, never overflows.
+            if (OlderThan.HasValue && (OlderThan.Value >= now.UtcDateTime - DateTime.MinValue || created > now - OlderThan.Value)) return false;
             return true;
         }
 

@@ -43,6 +43,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <summary>Engine of the default context to use (when no -Context is given).</summary>
         [Parameter]
         [ArgumentCompleter(typeof(EngineCompleter))]
+        [EngineTransformation]
         public CacheEngineKind? Engine { get; set; }
 
         /// <summary>The context (object or name) to cache in; default: the ambient context, else the default one.</summary>
@@ -94,7 +95,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
-            _disabled = IsDisabledByEnvironment();
+            _disabled = DisableSetting.IsDisabled(WriteWarning);
             _verbose = MyInvocation.BoundParameters.ContainsKey("Verbose")
                 ? ((SwitchParameter)MyInvocation.BoundParameters["Verbose"]).ToBool()
                 : !Equals(GetVariableValue("VerbosePreference") is ActionPreference p ? p : ActionPreference.SilentlyContinue, ActionPreference.SilentlyContinue);
@@ -267,11 +268,5 @@ namespace TwatCache.PowerShell.Cmdlets
         }
 
         private static string LabelOf(object key) => (key is PSObject pso ? pso.BaseObject : key)?.ToString() ?? "-Key";
-
-        private static bool IsDisabledByEnvironment()
-        {
-            var v = Environment.GetEnvironmentVariable("TWATCACHE_DISABLE");
-            return !string.IsNullOrEmpty(v) && v != "0" && !string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
-        }
     }
 }

@@ -24,6 +24,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <summary>The engine (default: $env:TWATCACHE_ENGINE, else Auto).</summary>
         [Parameter]
         [ArgumentCompleter(typeof(EngineCompleter))]
+        [EngineTransformation]
         public CacheEngineKind? Engine { get; set; }
 
         /// <summary>Most entries the context keeps (eviction by -Policy beyond that).</summary>

@@ -29,8 +29,8 @@ namespace TwatCache.PowerShell.Contexts
         {
             var text = Environment.GetEnvironmentVariable("TWATCACHE_ENGINE");
             if (string.IsNullOrWhiteSpace(text)) return CacheEngineKind.Auto;
-            if (Enum.TryParse<CacheEngineKind>(text!.Trim(), true, out var kind) && Enum.IsDefined(typeof(CacheEngineKind), kind)) return kind;
-            throw new CacheConfigurationException($"TWATCACHE_ENGINE='{text}' is not an engine. Use one of: {string.Join(", ", Enum.GetNames(typeof(CacheEngineKind)))}.");
+            if (Binding.EngineNames.TryParse(text, out var kind)) return kind;
+            throw new CacheConfigurationException(Binding.EngineNames.NotAnEngine(text, "TWATCACHE_ENGINE"));
         }
 
         /// <summary>The default context for an engine under the current root (<c>$env:TWATCACHE_ROOT</c> is read each time).</summary>
