@@ -68,6 +68,7 @@ namespace TwatCache
             ThrowIfDisposed();
             var normalized = TagRules.Normalize(tag);
             int inMemory = _memory?.RemoveByTag(normalized) ?? 0;
+            _sharedMemory?.RemoveByTag(normalized);
             var store = _store;
             return store != null ? OnStore(store, s => s.RemoveByTag(normalized), inMemory) : inMemory;
         }

@@ -58,6 +58,13 @@ namespace TwatCache
         /// <summary>In the Auto engine, payloads longer than this many bytes go to the File engine instead of LiteDb.</summary>
         public int LargeValueThreshold { get; set; } = 32 * 1024;
 
+        /// <summary>
+        /// Stores shared with other contexts of this process: the engine of each store path and the memory
+        /// layer come from the set (an Auto context reads through its memory layer; a LiteDb or File context
+        /// keeps it in step by dropping what it overwrites or removes). Null: the context opens its own.
+        /// </summary>
+        public SharedStores? SharedStores { get; set; }
+
         /// <summary>Delete the context's storage when it is disposed.</summary>
         public bool Temporary { get; set; }
 
