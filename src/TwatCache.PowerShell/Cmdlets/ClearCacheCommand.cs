@@ -81,7 +81,19 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             if (Context == null)
             {
-                WithContext(null, ClearContext);
+                // The ambient context, else every default context of the root: entries written with
+                // Invoke-Cached -Engine X are cleared like any other.
+                IReadOnlyList<CacheContext> current;
+                try
+                {
+                    current = ContextResolver.Current(SessionState);
+                }
+                catch (Exception ex) when (ErrorRecords.IsReportable(ex))
+                {
+                    WriteError(ErrorRecords.FromAny(ex, null, "Finding the context"));
+                    return;
+                }
+                foreach (var ctx in current) Guarded(ctx.Name, () => ClearContext(ctx));
                 return;
             }
             foreach (var item in Context)
@@ -104,7 +116,7 @@ namespace TwatCache.PowerShell.Cmdlets
             CacheContext ctx;
             try
             {
-                ctx = ContextResolver.Resolve(target, null);
+                ctx = ContextResolver.Resolve(target, null, SessionState);
             }
             catch (Exception ex) when (ErrorRecords.IsReportable(ex))
             {
@@ -193,9 +205,10 @@ namespace TwatCache.PowerShell.Cmdlets
         private void ClearAll()
         {
             var open = ContextRegistry.All();
-            var root = CacheRoot.Resolve();
+            var root = CurrentRoot.Of(SessionState);
             var openPaths = new HashSet<string>(open.Where(c => c.Path != null).Select(c => c.Path!), StringComparer.Ordinal);
-            var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.StorePath(root, n))).ToList();
+            // LiteDB stores and File-engine stores (<name>.files/) alike.
+            var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.LocationOf(root, n))).ToList();
             int total = open.Count + closed.Count, done = 0;
             foreach (var ctx in open)
             {

@@ -106,7 +106,7 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             try
             {
-                _context = ContextResolver.Resolve(Context, Engine);
+                _context = ContextResolver.Resolve(Context, Engine, SessionState);
             }
             catch (TwatCacheException ex)
             {
@@ -141,6 +141,10 @@ namespace TwatCache.PowerShell.Cmdlets
                     if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
                     RunAndStore(ctx, hash, description, hasItem, item);
                 }
+            }
+            catch (ObjectDisposedException ex) when (ctx.IsDisposed)
+            {
+                ThrowTerminatingError(ErrorRecords.FromAny(ex, ctx.Name, "Using the context")); // disposed by another thread mid-call
             }
             finally
             {

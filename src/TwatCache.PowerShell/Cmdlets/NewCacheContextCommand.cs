@@ -95,7 +95,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 {
                     Name = Name,
                     Engine = Engine ?? ContextRegistry.DefaultEngine(),
-                    Root = Path != null ? GetUnresolvedProviderPathFromPSPath(Path) : null,
+                    Root = Path != null ? GetUnresolvedProviderPathFromPSPath(Path) : CurrentRoot.Of(SessionState),
                     DefaultTtl = Ttl,
                     SlidingTtl = SlidingTtl,
                     FailSafe = FailSafe,
