@@ -195,7 +195,8 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void RemoveEntry(CacheEntryInfo entry)
         {
-            WithContext(entry.Context, ctx =>
+            // The row itself, not its context's name: a row of one of several defaults goes back to that one.
+            WithContext(entry, ctx =>
             {
                 if (Filtered && (!Matches(entry.Expires, entry.Created, ctx.Now) || (Expired && entry.IsStale))) return;
                 if (ShouldProcess(EntryTarget(ctx, entry.Key, entry.Label), "Remove") && ctx.RemoveByHash(entry.Key)) _removed++;
@@ -204,8 +205,8 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void ClearAll()
         {
-            var open = ContextRegistry.All();
             var root = CurrentRoot.Of(SessionState);
+            var open = ContextRegistry.AllUnder(root);
             var openPaths = new HashSet<string>(open.Where(c => c.Path != null).Select(c => c.Path!), StringComparer.Ordinal);
             // LiteDB stores and File-engine stores (<name>.files/) alike.
             var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.LocationOf(root, n))).ToList();

@@ -40,7 +40,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 WriteError(ErrorRecords.FromAny(ex, null, "Finding the current context"));
                 current = Array.Empty<CacheContext>();
             }
-            foreach (var ctx in current.Concat(ContextRegistry.All().Where(c => !current.Contains(c))).ToList())
+            foreach (var ctx in current.Concat(ContextRegistry.AllUnder(CurrentRoot.Of(SessionState)).Where(c => !current.Contains(c))).ToList())
                 Report(() => ctx, ctx.Name);
         }
 

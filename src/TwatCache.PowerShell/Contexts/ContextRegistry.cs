@@ -215,6 +215,20 @@ namespace TwatCache.PowerShell.Contexts
 
         private const string StoreKeyPrefix = "store:";
 
+        /// <summary>
+        /// Every open context for a session whose cache root is <paramref name="root"/>: the named ones and the
+        /// defaults of that root. Defaults of a root the environment no longer selects are closed first, so
+        /// they are neither listed nor cleared.
+        /// </summary>
+        public static IReadOnlyList<CacheContext> AllUnder(string root)
+        {
+            lock (Gate)
+            {
+                DisposeDefaultsOutside(root);
+                return Defaults.Values.Concat(Named).Where(c => !c.IsDisposed).ToList();
+            }
+        }
+
         /// <summary>Every open context (defaults and named).</summary>
         public static IReadOnlyList<CacheContext> All()
         {
