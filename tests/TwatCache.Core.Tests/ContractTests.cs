@@ -183,3 +183,42 @@ public class ContractTests : IDisposable
         Assert.False(auto.HasFallenBack);
     }
 }
+
+/// <summary>The lifetime rules of <see cref="ContractTests"/> on the Redis engine.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisLifetimeContractTests
+{
+    private readonly RedisServer _redis;
+    private readonly ManualClock _clock = new() { Now = DateTimeOffset.UtcNow };
+
+    public RedisLifetimeContractTests(RedisServer redis) => _redis = redis;
+
+    private CacheContext Create() => CacheContext.Create(new CacheOptions
+    {
+        Name = "life-" + Guid.NewGuid().ToString("N"), Engine = CacheEngineKind.Redis, ConnectionString = _redis.ConnectionString, Clock = () => _clock.Now,
+    });
+
+    [Fact]
+    public void Ttl_and_sliding_ttl_expire_at_whichever_comes_first()
+    {
+        using var ctx = Create();
+        var written = _clock.Now;
+        ctx.SetByHash(ctx.HashKey("k"), "v", typeof(string), new CacheEntryOptions { Ttl = TimeSpan.FromSeconds(20), SlidingTtl = TimeSpan.FromSeconds(100) });
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(ctx.TryGet<string>("k", out _));
+        Assert.Equal(written.AddSeconds(20).UtcTicks, Assert.Single(ctx.GetEntries()).Expires!.Value.UtcTicks);
+        _clock.Advance(TimeSpan.FromSeconds(10.5));
+        Assert.False(ctx.TryGet<string>("k", out _));
+    }
+
+    [Fact]
+    public void Lifetimes_past_year_9999_mean_never()
+    {
+        using var ctx = Create();
+        ctx.SetByHash(ctx.HashKey("ttl"), 1, typeof(int), new CacheEntryOptions { Ttl = TimeSpan.MaxValue });
+        ctx.SetByHash(ctx.HashKey("sliding"), 2, typeof(int), new CacheEntryOptions { SlidingTtl = TimeSpan.MaxValue });
+        Assert.True(ctx.TryGet<int>("ttl", out _));
+        Assert.True(ctx.TryGet<int>("sliding", out _));
+        Assert.All(ctx.GetEntries(), e => Assert.Null(e.Expires));
+    }
+}

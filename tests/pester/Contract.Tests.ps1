@@ -218,3 +218,20 @@ Describe 'The Get-CacheEntry table at 120 columns' {
         $row | Should -Match 'build,ci'
     }
 }
+
+Describe 'Concurrent callers of one key' {
+    BeforeEach { $root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'four runspaces count 1 miss and 3 hits (a waiter served by the producer is a hit only)' {
+        $module = $ModulePath
+        $out = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:module
+            Invoke-Cached { Start-Sleep -Seconds 3; 'v' } -Key together
+        }
+        $out | Should -Be @('v', 'v', 'v', 'v')
+        $s = Get-CacheStats -Context default
+        $s.Misses | Should -Be 1
+        $s.Hits | Should -Be 3
+    }
+}
