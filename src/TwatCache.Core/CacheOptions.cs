@@ -16,10 +16,13 @@ namespace TwatCache
         /// <summary>Cache root directory; null uses <c>$TWATCACHE_ROOT</c> or the platform cache directory.</summary>
         public string? Root { get; set; }
 
-        /// <summary>Lifetime of entries written without their own TTL; null keeps them until cleared.</summary>
+        /// <summary>
+        /// Lifetime of entries written without their own TTL or sliding TTL; null keeps them until cleared.
+        /// With <see cref="SlidingTtl"/> too, such entries expire at whichever comes first; past year 9999 is never.
+        /// </summary>
         public TimeSpan? DefaultTtl { get; set; }
 
-        /// <summary>When set, entries written without their own TTL expire after this long without a read.</summary>
+        /// <summary>When set, entries written without their own TTL or sliding TTL expire after this long without a read.</summary>
         public TimeSpan? SlidingTtl { get; set; }
 
         /// <summary>Fail-safe for every write and read of the context unless an entry's options say otherwise (see <see cref="CacheEntryOptions.FailSafe"/>).</summary>

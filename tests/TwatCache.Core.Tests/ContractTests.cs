@@ -222,3 +222,21 @@ public sealed class RedisLifetimeContractTests
         Assert.All(ctx.GetEntries(), e => Assert.Null(e.Expires));
     }
 }
+
+/// <summary>Where a root given as text lives.</summary>
+public sealed class CacheRootResolutionTests
+{
+    [Theory]
+    [InlineData("~")]
+    [InlineData("~/twatcache-root-test")]
+    public void A_leading_tilde_is_the_home_directory_not_a_folder_named_tilde(string root)
+    {
+        var home = Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME")!;
+        var expected = Path.GetFullPath(home + root.Substring(1));
+        Assert.Equal(expected, CacheRoot.Resolve(root));
+    }
+
+    [Fact]
+    public void A_tilde_inside_a_name_is_kept()
+        => Assert.EndsWith("~x", CacheRoot.Resolve(Path.Combine(Path.GetTempPath(), "~x")));
+}
