@@ -38,6 +38,7 @@ namespace TwatCache
             for (int i = 0; i < batch.Count; i++)
             {
                 SetLive(batch[i], values[i], store == null);
+                _sharedMemory?.Remove(batch[i].Key);
                 Counters.Write();
                 EnforceLimits(batch[i].Key, now, batch[i].SizeBytes);
             }

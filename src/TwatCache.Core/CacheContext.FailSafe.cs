@@ -68,6 +68,7 @@ namespace TwatCache
             ThrowIfDisposed();
             var normalized = TagRules.Normalize(tag);
             int inMemory = _memory?.RemoveByTag(normalized) ?? 0;
+            _sharedMemory?.RemoveByTag(normalized);
             var store = _store;
             return store != null ? OnStore(store, s => s.RemoveByTag(normalized), inMemory) : inMemory;
         }
@@ -83,7 +84,7 @@ namespace TwatCache
         private DateTimeOffset? StaleUntilFor(CacheEntryOptions? entryOptions, DateTimeOffset created, DateTimeOffset? expires)
         {
             if (!expires.HasValue || !IsFailSafe(entryOptions)) return null;
-            var until = created + MaxStaleOf(entryOptions);
+            var until = Lifetime.SaturatedAdd(created, MaxStaleOf(entryOptions));
             return until > expires.Value ? until : (DateTimeOffset?)null;
         }
 

@@ -23,6 +23,10 @@ namespace TwatCache
         // Both layers may change once, when a failing store makes the context fall back to memory.
         private volatile MemoryEngine? _memory;
         private volatile ICacheEngine? _store;
+        // The shared memory layer of other contexts on the same stores, when this context reads the store
+        // directly: whatever this one overwrites or removes leaves it too, so theirs never serves the old value.
+        private readonly MemoryEngine? _sharedMemory;
+        private readonly bool _sharedEngines;
         private readonly ICacheSerializer _serializer;
         private readonly Func<DateTimeOffset> _clock;
         private readonly string? _temporaryRoot;
@@ -40,6 +44,8 @@ namespace TwatCache
             Options = options;
             _memory = memory;
             _store = store;
+            _sharedEngines = options.SharedStores != null;
+            if (_sharedEngines && !ReferenceEquals(memory, options.SharedStores!.Memory)) _sharedMemory = options.SharedStores.Memory;
             _secret = secret;
             _serializer = options.Serializer ?? new JsonCacheSerializer();
             _clock = options.Clock ?? (() => Policies.CoarseClock.UtcNow);
@@ -97,7 +103,7 @@ namespace TwatCache
                     var rootPath = CacheRoot.Resolve(o.Root);
                     // An unsafe root is refused outright: falling back would hide the problem.
                     if (System.IO.Directory.Exists(rootPath)) CacheRoot.RefuseUnsafe(rootPath);
-                    if (o.Engine == CacheEngineKind.Auto) memory = new MemoryEngine();
+                    if (o.Engine == CacheEngineKind.Auto) memory = o.SharedStores?.Memory ?? new MemoryEngine();
                     try
                     {
                         var root = CacheRoot.Ensure(rootPath);
@@ -106,7 +112,7 @@ namespace TwatCache
                     }
                     catch (Exception ex) when (ex is CacheEngineUnavailableException || ex is CachePathException || ex is System.IO.IOException || ex is UnauthorizedAccessException)
                     {
-                        store?.Dispose();
+                        if (o.SharedStores == null) store?.Dispose();
                         store = null;
                         memory ??= new MemoryEngine();
                         warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
@@ -123,27 +129,29 @@ namespace TwatCache
             string Combine(string suffix) => System.IO.Path.Combine(root, o.Name + suffix);
             // LRU and LFU eviction need every hit on record; without limits, hits may skip the write-back.
             bool trackEveryAccess = (o.MaxEntries.HasValue || o.MaxBytes.HasValue) && (o.Policy == EvictionPolicy.Lru || o.Policy == EvictionPolicy.Lfu);
+            var shared = o.SharedStores;
             LiteDbEngine OpenLiteDb(string path)
             {
-                var engine = LiteDbEngine.OpenOrRecover(path, warn);
-                engine.TrackEveryAccess = trackEveryAccess;
+                var engine = shared != null ? shared.Open(path, () => LiteDbEngine.OpenOrRecover(path, warn)) : LiteDbEngine.OpenOrRecover(path, warn);
+                engine.TrackEveryAccess |= trackEveryAccess;
                 return engine;
             }
+            FileEngine OpenFiles(string path) => shared != null ? shared.Open(path, () => new FileEngine(path)) : new FileEngine(path);
             switch (o.Engine)
             {
                 case CacheEngineKind.File:
-                    return new FileEngine(Combine(".files"));
+                    return OpenFiles(Combine(".files"));
                 case CacheEngineKind.LiteDb:
                     return OpenLiteDb(Combine(".litedb"));
                 default:
                     var small = OpenLiteDb(Combine(".litedb"));
                     try
                     {
-                        return new SizeRoutedEngine(small, new FileEngine(Combine(".files")), o.LargeValueThreshold);
+                        return new SizeRoutedEngine(small, OpenFiles(Combine(".files")), o.LargeValueThreshold);
                     }
                     catch
                     {
-                        small.Dispose();
+                        if (shared == null) small.Dispose();
                         throw;
                     }
             }
@@ -275,21 +283,26 @@ namespace TwatCache
                 OnStore(store, s => { s.Set(entry); return true; }, false);
             }
             SetLive(entry, value, store == null);
+            _sharedMemory?.Remove(hash);
             Counters.Write();
             EnforceLimits(hash, now, entry.SizeBytes);
         }
 
-        // The metadata of a new entry: lifetimes from the entry options, else the context defaults.
+        // The metadata of a new entry: lifetimes from the entry options, else the context defaults. With both
+        // a TTL and a sliding TTL the entry expires at whichever comes first; a lifetime past year 9999 is never.
         private CacheEntry NewEntry(string hash, CacheEntryOptions? entryOptions, DateTimeOffset now)
         {
-            var ttl = entryOptions?.Ttl ?? (entryOptions?.SlidingTtl == null ? Options.DefaultTtl : null);
-            var sliding = entryOptions?.SlidingTtl ?? (entryOptions?.Ttl == null && Options.DefaultTtl == null ? Options.SlidingTtl : null);
+            bool own = entryOptions?.Ttl != null || entryOptions?.SlidingTtl != null;
+            var ttl = own ? entryOptions!.Ttl : Options.DefaultTtl;
+            var sliding = own ? entryOptions!.SlidingTtl : Options.SlidingTtl;
+            var absolute = ttl.HasValue ? Lifetime.ExpiryAfter(now, ttl.Value) : null;
             var entry = new CacheEntry(hash)
             {
                 Created = now,
                 LastAccess = now,
                 Sliding = sliding,
-                Expires = sliding.HasValue ? now + sliding.Value : ttl.HasValue ? now + ttl.Value : (DateTimeOffset?)null,
+                AbsoluteExpires = sliding.HasValue ? absolute : null,
+                Expires = sliding.HasValue ? Lifetime.Earliest(Lifetime.ExpiryAfter(now, sliding.Value), absolute) : absolute,
                 Label = Shorten(entryOptions?.Label),
                 Format = _serializer.FormatId,
                 Tags = TagRules.Normalize(entryOptions?.Tags),
@@ -354,6 +367,7 @@ namespace TwatCache
                             {
                                 OnStore(store, s => s.Remove(key), false);
                                 memory?.Remove(key);
+                                _sharedMemory?.Remove(key);
                             }
                             Counters.Evicted(victims.Count);
                             _estimatedEntries = listed.Count - victims.Count;
@@ -421,7 +435,11 @@ namespace TwatCache
                 Interlocked.Exchange(ref _fellBack, 1);
                 _pendingWarnings.Add($"Context '{Name}': the {failed.Name} store failed ({ex.GetType().Name}: {ex.Message}); using memory only from now on.");
             }
-            try { failed.Dispose(); } catch (Exception) { /* already broken */ }
+            // Shared engines belong to their SharedStores; the other contexts meet the failure themselves.
+            if (!_sharedEngines)
+            {
+                try { failed.Dispose(); } catch (Exception) { /* already broken */ }
+            }
         }
 
         /// <summary>
@@ -463,6 +481,7 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             bool removed = _memory?.Remove(hash) ?? false;
+            _sharedMemory?.Remove(hash);
             var store = _store;
             if (store != null) removed |= OnStore(store, s => s.Remove(hash), false);
             return removed;
@@ -493,11 +512,15 @@ namespace TwatCache
 #pragma warning restore RS0026, RS0027
             => GetOrAdd(key, factory, new CacheEntryOptions { Ttl = ttl });
 
-        /// <summary>Like <see cref="TryGetByHash"/> but a miss is not counted (re-checks after waiting for a lock).</summary>
+        /// <summary>
+        /// The re-check after waiting for a key's single-flight lock, whose first lookup was already counted
+        /// as a miss: finding the value now (another caller produced it) makes that lookup a hit instead,
+        /// and not finding it counts nothing more. So N concurrent callers of one key count 1 miss and N-1 hits.
+        /// </summary>
         public bool TryPeek(string hash, Type type, out object? value)
         {
             bool found = TryGetByHash(hash, type, out value);
-            if (!found) Counters.UndoMiss();
+            Counters.UndoMiss(); // found: the earlier miss became this hit; not found: this second miss is not one
             return found;
         }
 
@@ -509,6 +532,7 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             int inMemory = _memory?.Clear() ?? 0;
+            _sharedMemory?.Clear();
             var store = _store;
             return store != null ? OnStore(store, s => s.Clear(), inMemory) : inMemory;
         }
@@ -565,8 +589,11 @@ namespace TwatCache
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             OnDisposing();
-            _memory?.Dispose();
-            _store?.Dispose();
+            if (!_sharedEngines)
+            {
+                _memory?.Dispose();
+                _store?.Dispose();
+            }
             if (Options.Temporary && _store is Engines.Redis.RedisEngine redis)
             {
                 // A temporary Redis context's keys live under a prefix of their own (see RedisEngine.Open).

@@ -6,10 +6,13 @@ namespace TwatCache
     /// <summary>Per-entry settings for a write; null members fall back to the context's options.</summary>
     public sealed class CacheEntryOptions
     {
-        /// <summary>Absolute lifetime from the write.</summary>
+        /// <summary>
+        /// Absolute lifetime from the write; with <see cref="SlidingTtl"/> the entry expires at whichever comes
+        /// first. A lifetime that would end past year 9999 (<see cref="TimeSpan.MaxValue"/>) means never expires.
+        /// </summary>
         public TimeSpan? Ttl { get; set; }
 
-        /// <summary>Lifetime renewed by each read.</summary>
+        /// <summary>Lifetime renewed by each read (never past <see cref="Ttl"/> when both are set).</summary>
         public TimeSpan? SlidingTtl { get; set; }
 
         /// <summary>Short human label shown in entry listings.</summary>

@@ -16,10 +16,13 @@ namespace TwatCache
         /// <summary>Cache root directory; null uses <c>$TWATCACHE_ROOT</c> or the platform cache directory.</summary>
         public string? Root { get; set; }
 
-        /// <summary>Lifetime of entries written without their own TTL; null keeps them until cleared.</summary>
+        /// <summary>
+        /// Lifetime of entries written without their own TTL or sliding TTL; null keeps them until cleared.
+        /// With <see cref="SlidingTtl"/> too, such entries expire at whichever comes first; past year 9999 is never.
+        /// </summary>
         public TimeSpan? DefaultTtl { get; set; }
 
-        /// <summary>When set, entries written without their own TTL expire after this long without a read.</summary>
+        /// <summary>When set, entries written without their own TTL or sliding TTL expire after this long without a read.</summary>
         public TimeSpan? SlidingTtl { get; set; }
 
         /// <summary>Fail-safe for every write and read of the context unless an entry's options say otherwise (see <see cref="CacheEntryOptions.FailSafe"/>).</summary>
@@ -57,6 +60,13 @@ namespace TwatCache
 
         /// <summary>In the Auto engine, payloads longer than this many bytes go to the File engine instead of LiteDb.</summary>
         public int LargeValueThreshold { get; set; } = 32 * 1024;
+
+        /// <summary>
+        /// Stores shared with other contexts of this process: the engine of each store path and the memory
+        /// layer come from the set (an Auto context reads through its memory layer; a LiteDb or File context
+        /// keeps it in step by dropping what it overwrites or removes). Null: the context opens its own.
+        /// </summary>
+        public SharedStores? SharedStores { get; set; }
 
         /// <summary>Delete the context's storage when it is disposed.</summary>
         public bool Temporary { get; set; }

@@ -23,7 +23,7 @@ Describe 'Bad input' {
         @{ case = 'Invoke-Cached -Ttl huge number'; id = 'ParameterArgumentTransformationError*'; call = { Invoke-Cached { 1 } -Ttl ('9' * 400) } }
         @{ case = 'Invoke-Cached -Ttl of a wrong type'; id = 'ParameterArgumentTransformationError*'; call = { Invoke-Cached { 1 } -Ttl (Get-Date) } }
         @{ case = 'Invoke-Cached -SlidingTtl soon'; id = 'ParameterArgumentTransformationError*'; call = { Invoke-Cached { 1 } -SlidingTtl 'soon' } }
-        @{ case = 'Invoke-Cached -Engine Bogus'; id = 'CannotConvertArgumentNoMessage*'; call = { Invoke-Cached { 1 } -Engine 'Bogus' } }
+        @{ case = 'Invoke-Cached -Engine Bogus'; id = 'ParameterArgumentTransformationError*'; call = { Invoke-Cached { 1 } -Engine 'Bogus' } }
         @{ case = 'Invoke-Cached without a block'; id = 'ParameterArgumentValidationError*'; call = { Invoke-Cached -ScriptBlock $null } }
         @{ case = 'Invoke-Cached -Context unknown'; id = 'TwatCache.Configuration*'; call = { Invoke-Cached { 1 } -Context 'no-such-context' } }
         @{ case = 'Invoke-Cached -Context ../traversal'; id = 'TwatCache.Configuration*'; call = { Invoke-Cached { 1 } -Context '../etc' } }
@@ -35,7 +35,7 @@ Describe 'Bad input' {
         @{ case = 'New-CacheContext -Name with \'; id = 'TwatCache.Configuration*'; call = { New-CacheContext -Name 'a\b' } }
         @{ case = 'New-CacheContext -Name with NUL'; id = 'TwatCache.Configuration*'; call = { New-CacheContext -Name "a`0b" } }
         @{ case = 'New-CacheContext -Name too long'; id = 'TwatCache.Configuration*'; call = { New-CacheContext -Name ('x' * 300) } }
-        @{ case = 'New-CacheContext -Engine Nope'; id = 'CannotConvertArgumentNoMessage*'; call = { New-CacheContext -Name ok1 -Engine 'Nope' } }
+        @{ case = 'New-CacheContext -Engine Nope'; id = 'ParameterArgumentTransformationError*'; call = { New-CacheContext -Name ok1 -Engine 'Nope' } }
         @{ case = 'New-CacheContext -Depth 0'; id = 'ParameterArgumentValidationError*'; call = { New-CacheContext -Name ok2 -Depth 0 } }
         @{ case = 'New-CacheContext -Ttl soon'; id = 'ParameterArgumentTransformationError*'; call = { New-CacheContext -Name ok3 -Ttl 'soon' } }
         @{ case = 'Clear-Cache -Context unknown'; id = 'TwatCache.Configuration*'; call = { Clear-Cache -Context 'no-such-context' -ErrorAction Stop } }

@@ -39,7 +39,7 @@ Describe 'New-CacheContext parameters' {
         @{ what = 'an empty name'; splat = @{ Name = '' }; id = 'ParameterArgumentValidationError*' }
         @{ what = 'a negative -MaxEntries'; splat = @{ Name = 'neg'; MaxEntries = -1 }; id = 'ParameterArgumentValidationError*' }
         @{ what = 'a zero -MaxBytes'; splat = @{ Name = 'zero'; MaxBytes = 0 }; id = 'ParameterArgumentValidationError*' }
-        @{ what = 'an unknown engine'; splat = @{ Name = 'eng'; Engine = 'Floppy' }; id = 'CannotConvertArgumentNoMessage*' }
+        @{ what = 'an unknown engine'; splat = @{ Name = 'eng'; Engine = 'Floppy' }; id = 'ParameterArgumentTransformationError*' }
         @{ what = 'an unknown policy'; splat = @{ Name = 'pol'; Policy = 'Newest' }; id = 'CannotConvertArgumentNoMessage*' }
         @{ what = 'a bad TTL'; splat = @{ Name = 'ttl'; Ttl = 'soon' }; id = 'ParameterArgumentTransformationError*' }
     ) {

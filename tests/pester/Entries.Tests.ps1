@@ -75,7 +75,7 @@ Describe 'Get-CacheEntry' {
     It 'shows as a table with the documented columns' {
         Invoke-Cached { 'shown' } -Ttl 1h | Out-Null
         $text = Get-CacheEntry | Out-String -Width 250
-        foreach ($column in 'Key', 'Label', 'Engine', 'SizeBytes', 'Created', 'Expires', 'LastAccess', 'Hits', 'IsExpired') {
+        foreach ($column in 'Label', 'Engine', 'SizeBytes', 'Created', 'Expires', 'Hits', 'State', 'Tags') {
             $text | Should -Match "\b$column\b"
         }
         $text | Should -Match 'Context: default'

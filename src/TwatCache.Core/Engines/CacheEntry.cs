@@ -36,6 +36,12 @@ namespace TwatCache.Engines
         /// <summary>Sliding lifetime: each read moves <see cref="Expires"/> to now plus this.</summary>
         public TimeSpan? Sliding { get; set; }
 
+        /// <summary>
+        /// With a <see cref="Sliding"/> lifetime, the absolute limit (UTC) that no read extends: a sliding entry
+        /// written with a TTL too expires at whichever comes first. Null when there is none.
+        /// </summary>
+        public DateTimeOffset? AbsoluteExpires { get; set; }
+
         /// <summary>Last read or write (UTC).</summary>
         public DateTimeOffset LastAccess { get; set; }
 
@@ -83,13 +89,13 @@ namespace TwatCache.Engines
         {
             Interlocked.Increment(ref _hits);
             LastAccess = now;
-            if (Sliding.HasValue) Expires = now + Sliding.Value;
+            if (Sliding.HasValue) Expires = Policies.Lifetime.Earliest(Policies.Lifetime.ExpiryAfter(now, Sliding.Value), AbsoluteExpires);
         }
 
         /// <summary>A copy of the metadata without value or payload, for listings.</summary>
         public CacheEntry MetadataOnly() => new CacheEntry(Key)
         {
-            Format = Format, Created = Created, Expires = Expires, Sliding = Sliding,
+            Format = Format, Created = Created, Expires = Expires, Sliding = Sliding, AbsoluteExpires = AbsoluteExpires,
             LastAccess = LastAccess, Hits = Hits, SizeBytes = SizeBytes, Label = Label,
             StaleUntil = StaleUntil, Tags = Tags,
         };

@@ -17,7 +17,8 @@ namespace TwatCache.Engines
     /// rewrites a large payload. Both are written to a temporary name and renamed over the old file, so a
     /// reader sees the old or the new entry, never half of one. Reads verify length and checksum; a damaged
     /// entry is a miss and is deleted. Directories are 0700 and files 0600 on Unix.
-    /// An entry with tags or fail-safe retention also has a small <c>meta</c> file (tags, retention), and
+    /// An entry with tags, fail-safe retention or a TTL on a sliding lifetime also has a small <c>meta</c> file
+    /// (tags, retention, absolute limit), and
     /// each tag has a directory of empty marker files named by key in <c>&lt;store&gt;.tags/&lt;hash of tag&gt;/</c>,
     /// so removing a tag lists one directory and reads the small meta files, never a payload. Markers left
     /// behind by removals or rewrites are checked against the meta file and dropped.
@@ -445,6 +446,12 @@ namespace TwatCache.Engines
                 for (int i = 0; i < count; i++) tags[i] = r.ReadString();
                 e.StaleUntil = stale > 0 ? new DateTimeOffset(stale, TimeSpan.Zero) : (DateTimeOffset?)null;
                 e.Tags = tags;
+                // The absolute limit of a sliding entry follows the tags; meta files written before it existed end here.
+                if (r.BaseStream.Position + 8 <= r.BaseStream.Length)
+                {
+                    long cap = r.ReadInt64();
+                    e.AbsoluteExpires = cap > 0 ? new DateTimeOffset(cap, TimeSpan.Zero) : (DateTimeOffset?)null;
+                }
             }
             catch (EndOfStreamException)
             {
@@ -454,7 +461,7 @@ namespace TwatCache.Engines
 
         private void WriteMeta(string dir, CacheEntry e)
         {
-            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue)
+            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue && !e.AbsoluteExpires.HasValue)
             {
                 try { File.Delete(Path.Combine(dir, MetaName)); } catch (DirectoryNotFoundException) { }
                 return;
@@ -466,6 +473,7 @@ namespace TwatCache.Engines
                 w.Write(e.StaleUntil?.UtcTicks ?? 0L);
                 w.Write(e.Tags.Count);
                 foreach (var t in e.Tags) w.Write(t);
+                w.Write(e.AbsoluteExpires?.UtcTicks ?? 0L);
                 w.Flush();
             });
             foreach (var tag in e.Tags)
@@ -475,7 +483,9 @@ namespace TwatCache.Engines
                 UnixPermissions.Set(_tagRoot, UnixPermissions.OwnerOnlyDirectory);
                 UnixPermissions.Set(tagDir, UnixPermissions.OwnerOnlyDirectory);
                 var marker = Path.Combine(tagDir, e.Key);
-                if (!File.Exists(marker)) using (File.Create(marker)) { }
+                if (File.Exists(marker)) continue;
+                using (File.Create(marker)) { }
+                UnixPermissions.Set(marker, UnixPermissions.OwnerOnlyFile); // every file of a store is 0600
             }
         }
 

@@ -80,7 +80,11 @@ namespace TwatCache.Engines
         {
             try
             {
-                if (File.Exists(filePath)) return new LiteDbEngine(filePath);
+                if (File.Exists(filePath))
+                {
+                    // What is moved aside must be the damaged bytes as they were (see ProbeShape).
+                    return OpenExisting(filePath);
+                }
                 // First creation under the store lock: a process must never read a file another one is still
                 // initialising and take it for a damaged one.
                 var full = Path.GetFullPath(filePath);
@@ -99,7 +103,7 @@ namespace TwatCache.Engines
                         try
                         {
                             // Another process may have recovered it meanwhile, or may still be creating it.
-                            return new LiteDbEngine(filePath);
+                            return File.Exists(filePath) ? OpenExisting(filePath) : new LiteDbEngine(filePath);
                         }
                         catch (CacheStoreCorruptException) when (attempt < 2)
                         {
@@ -117,6 +121,85 @@ namespace TwatCache.Engines
                     warn($"The cache store '{full}' was damaged ({first.InnerException?.Message}); it was moved to '{aside}' and a new one was created.");
                     return new LiteDbEngine(filePath);
                 }
+            }
+        }
+
+        private const int PageSize = 8192;
+        private static readonly byte[] HeaderInfo = System.Text.Encoding.ASCII.GetBytes("** This is a LiteDB file **");
+
+        // LiteDB "repairs" a damaged file as it opens it, even read-only (it cuts it to whole pages and
+        // rewrites header fields), so what it cannot read would be moved aside altered. A file that is not
+        // whole pages or lacks LiteDB's header is refused before LiteDB sees it; for the rest the first
+        // page is kept and put back if LiteDB then fails.
+        private static void ProbeShape(string filePath)
+        {
+            var full = Path.GetFullPath(filePath);
+            long length;
+            var header = new byte[64];
+            using (var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                length = fs.Length;
+                if (length == 0) return; // LiteDB initialises an empty file
+                int read = 0;
+                while (read < header.Length)
+                {
+                    int n = fs.Read(header, read, header.Length - read);
+                    if (n == 0) break;
+                    read += n;
+                }
+            }
+            bool signed = header.Skip(32).Take(HeaderInfo.Length).SequenceEqual(HeaderInfo);
+            if (length % PageSize != 0 || !signed)
+                throw new CacheStoreCorruptException($"The LiteDB store '{full}' is damaged: {(signed ? $"its length ({length} bytes) is not a whole number of {PageSize}-byte pages" : "it has no LiteDB header")}.");
+        }
+
+        // Opens an existing store, putting its first page back as it was when LiteDB finds it damaged.
+        private static LiteDbEngine OpenExisting(string filePath)
+        {
+            ProbeShape(filePath);
+            byte[]? firstPage = ReadFirstPage(filePath);
+            try
+            {
+                return new LiteDbEngine(filePath);
+            }
+            catch (CacheStoreCorruptException)
+            {
+                if (firstPage != null) RestoreFirstPage(filePath, firstPage);
+                throw;
+            }
+        }
+
+        private static byte[]? ReadFirstPage(string filePath)
+        {
+            try
+            {
+                using var fs = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                var page = new byte[Math.Min(PageSize, fs.Length)];
+                int read = 0;
+                while (read < page.Length)
+                {
+                    int n = fs.Read(page, read, page.Length - read);
+                    if (n == 0) break;
+                    read += n;
+                }
+                return read == page.Length ? page : null;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        private static void RestoreFirstPage(string filePath, byte[] page)
+        {
+            try
+            {
+                using var fs = new FileStream(filePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                fs.Write(page, 0, page.Length);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // Best effort: the file is moved aside as it is.
             }
         }
 
@@ -285,7 +368,7 @@ namespace TwatCache.Engines
         }
 
         private static readonly BsonExpression MetadataFields = BsonExpression.Create(
-            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags }");
+            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags, cap: $.cap }");
 
         // A busy file (another process mid-transaction) is worth waiting for; anything else is not.
         private static bool IsBusy(Exception ex)
@@ -319,6 +402,7 @@ namespace TwatCache.Engines
             ["label"] = e.Label ?? string.Empty,
             ["stale"] = e.StaleUntil?.UtcTicks ?? 0L,
             ["tags"] = new BsonArray(e.Tags.Select(t => new BsonValue(t))),
+            ["cap"] = e.AbsoluteExpires?.UtcTicks ?? 0L,
         };
 
         private static CacheEntry FromDocument(BsonDocument d, bool withPayload)
@@ -338,6 +422,8 @@ namespace TwatCache.Engines
                 Label = d["label"].AsString,
                 StaleUntil = d["stale"].IsInt64 && d["stale"].AsInt64 > 0 ? new DateTimeOffset(d["stale"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
                 Tags = d["tags"].IsArray ? d["tags"].AsArray.Where(t => t.IsString).Select(t => t.AsString).ToArray() : Array.Empty<string>(),
+                // Documents written before the cap existed have no "cap" field: no absolute limit.
+                AbsoluteExpires = d["cap"].IsInt64 && d["cap"].AsInt64 > 0 ? new DateTimeOffset(d["cap"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
             };
         }
 

@@ -14,14 +14,29 @@ namespace TwatCache.Storage
         /// <summary>Environment variable that overrides the root.</summary>
         public const string EnvironmentVariable = "TWATCACHE_ROOT";
 
-        /// <summary>The root that <paramref name="explicitRoot"/> or the environment selects.</summary>
+        /// <summary>
+        /// The root that <paramref name="explicitRoot"/> or the environment selects. A leading <c>~</c> is the
+        /// user's home directory (as in a shell); other relative paths are relative to the process's working directory.
+        /// </summary>
         public static string Resolve(string? explicitRoot = null)
         {
-            if (!string.IsNullOrWhiteSpace(explicitRoot)) return Path.GetFullPath(explicitRoot);
+            if (!string.IsNullOrWhiteSpace(explicitRoot)) return Path.GetFullPath(ExpandHome(explicitRoot!.Trim()));
             var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(fromEnv);
+            if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(ExpandHome(fromEnv!.Trim()));
             return Path.Combine(PlatformCacheDirectory(), "twatcache");
         }
+
+        /// <summary>True when <paramref name="path"/> starts with <c>~</c> alone or <c>~/</c> (<c>~\</c>): the home directory.</summary>
+        public static bool IsHomeRelative(string path)
+            => path.Length > 0 && path[0] == '~' && (path.Length == 1 || path[1] == '/' || path[1] == '\\');
+
+        // "~" and "~/x" name the home directory, never a folder called "~".
+        private static string ExpandHome(string path)
+            => IsHomeRelative(path) ? HomeDirectory() + path.Substring(1) : path;
+
+        private static string HomeDirectory()
+            => Environment.GetEnvironmentVariable(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "USERPROFILE" : "HOME")
+               ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
         /// <summary>Creates <paramref name="root"/> when missing and makes it owner-only; returns the full path.</summary>
         public static string Ensure(string root)

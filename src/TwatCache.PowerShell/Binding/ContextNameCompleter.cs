@@ -40,7 +40,7 @@ namespace TwatCache.PowerShell.Binding
             string root;
             try
             {
-                root = CacheRoot.Resolve();
+                root = CurrentRoot.OfCurrentRunspace();
             }
             catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is System.IO.PathTooLongException)
             {
@@ -50,7 +50,7 @@ namespace TwatCache.PowerShell.Binding
             {
                 foreach (var name in StoreDiscovery.StoreNames(root))
                 {
-                    if (!seen.ContainsKey(name)) seen[name] = "store " + StoreDiscovery.StorePath(root, name);
+                    if (!seen.ContainsKey(name)) seen[name] = "store " + StoreDiscovery.LocationOf(root, name);
                 }
             }
             return seen.OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase);

@@ -81,7 +81,19 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             if (Context == null)
             {
-                WithContext(null, ClearContext);
+                // The ambient context, else every default context of the root: entries written with
+                // Invoke-Cached -Engine X are cleared like any other.
+                IReadOnlyList<CacheContext> current;
+                try
+                {
+                    current = ContextResolver.Current(SessionState);
+                }
+                catch (Exception ex) when (ErrorRecords.IsReportable(ex))
+                {
+                    WriteError(ErrorRecords.FromAny(ex, null, "Finding the context"));
+                    return;
+                }
+                foreach (var ctx in current) Guarded(ctx.Name, () => ClearContext(ctx));
                 return;
             }
             foreach (var item in Context)
@@ -104,7 +116,7 @@ namespace TwatCache.PowerShell.Cmdlets
             CacheContext ctx;
             try
             {
-                ctx = ContextResolver.Resolve(target, null);
+                ctx = ContextResolver.Resolve(target, null, SessionState);
             }
             catch (Exception ex) when (ErrorRecords.IsReportable(ex))
             {
@@ -183,7 +195,8 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void RemoveEntry(CacheEntryInfo entry)
         {
-            WithContext(entry.Context, ctx =>
+            // The row itself, not its context's name: a row of one of several defaults goes back to that one.
+            WithContext(entry, ctx =>
             {
                 if (Filtered && (!Matches(entry.Expires, entry.Created, ctx.Now) || (Expired && entry.IsStale))) return;
                 if (ShouldProcess(EntryTarget(ctx, entry.Key, entry.Label), "Remove") && ctx.RemoveByHash(entry.Key)) _removed++;
@@ -192,10 +205,11 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void ClearAll()
         {
-            var open = ContextRegistry.All();
-            var root = CacheRoot.Resolve();
+            var root = CurrentRoot.Of(SessionState);
+            var open = ContextRegistry.AllUnder(root);
             var openPaths = new HashSet<string>(open.Where(c => c.Path != null).Select(c => c.Path!), StringComparer.Ordinal);
-            var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.StorePath(root, n))).ToList();
+            // LiteDB stores and File-engine stores (<name>.files/) alike.
+            var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.LocationOf(root, n))).ToList();
             int total = open.Count + closed.Count, done = 0;
             foreach (var ctx in open)
             {
@@ -238,7 +252,8 @@ namespace TwatCache.PowerShell.Cmdlets
         private bool Matches(DateTimeOffset? expires, DateTimeOffset created, DateTimeOffset now)
         {
             if (Expired && !(expires.HasValue && now >= expires.Value)) return false;
-            if (OlderThan.HasValue && created > now - OlderThan.Value) return false;
+            // An age longer than the calendar goes back (TimeSpan.MaxValue) matches nothing, never overflows.
+            if (OlderThan.HasValue && (OlderThan.Value >= now.UtcDateTime - DateTime.MinValue || created > now - OlderThan.Value)) return false;
             return true;
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
@@ -47,7 +48,18 @@ namespace TwatCache.PowerShell.Cmdlets
         {
             if (Context == null)
             {
-                List(null);
+                // Every default context of the root (one per engine used), or the ambient one.
+                IReadOnlyList<CacheContext> current;
+                try
+                {
+                    current = ContextResolver.Current(SessionState);
+                }
+                catch (Exception ex) when (ErrorRecords.IsReportable(ex))
+                {
+                    WriteError(ErrorRecords.FromAny(ex, null, "Listing entries"));
+                    return;
+                }
+                foreach (var ctx in current) List(ctx);
                 return;
             }
             foreach (var c in Context) List(c);
@@ -56,13 +68,21 @@ namespace TwatCache.PowerShell.Cmdlets
         private bool HasAnyTag(CacheEntryInfo e)
             => Tag == null || e.Tags.Any(t => Tag.Any(wanted => string.Equals(t, wanted?.Trim(), StringComparison.OrdinalIgnoreCase)));
 
+        // Defaults on shared stores (Auto, LiteDb, File of one root) see the same entries: each is listed once.
+        // A memory-only context's entries are its own, even under a key a store also has.
+        private readonly HashSet<string> _listed = new HashSet<string>(StringComparer.Ordinal);
+
+        private bool FirstSighting(CacheContext ctx, CacheEntryInfo e)
+            => _listed.Add((ctx.Path != null ? "store|" + ctx.Name : "memory|" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(ctx)) + "|" + e.Key);
+
         private void List(object? target)
         {
             CacheEntryInfo[] rows;
             try
             {
-                var ctx = ContextResolver.Resolve(target, null);
+                var ctx = ContextResolver.Resolve(target, null, SessionState);
                 rows = ctx.GetEntries()
+                    .Where(e => FirstSighting(ctx, e))
                     .Where(e => (!Expired || e.IsExpired) && (_label == null || _label.IsMatch(e.Label)) && HasAnyTag(e))
                     .OrderBy(e => e.Created)
                     .ToArray();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
@@ -24,12 +25,22 @@ namespace TwatCache.PowerShell.Cmdlets
         {
             if (Context != null)
             {
-                foreach (var c in Context) Report(() => ContextResolver.FromArgument(c), c);
+                foreach (var c in Context) Report(() => ContextResolver.FromArgument(c, SessionState), c);
                 return;
             }
-            CacheContext? current = null;
-            Report(() => current = ContextResolver.Resolve(null, null), null);
-            foreach (var ctx in ContextRegistry.All().Where(c => !ReferenceEquals(c, current)))
+            // The current contexts (every default of the root, or the ambient one), then every other open one.
+            // Defaults of one root share the name "default" and differ in the Engine column.
+            IReadOnlyList<CacheContext> current;
+            try
+            {
+                current = ContextResolver.Current(SessionState);
+            }
+            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
+            {
+                WriteError(ErrorRecords.FromAny(ex, null, "Finding the current context"));
+                current = Array.Empty<CacheContext>();
+            }
+            foreach (var ctx in current.Concat(ContextRegistry.AllUnder(CurrentRoot.Of(SessionState)).Where(c => !current.Contains(c))).ToList())
                 Report(() => ctx, ctx.Name);
         }
 

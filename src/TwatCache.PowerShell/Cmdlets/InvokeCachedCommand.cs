@@ -43,6 +43,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <summary>Engine of the default context to use (when no -Context is given).</summary>
         [Parameter]
         [ArgumentCompleter(typeof(EngineCompleter))]
+        [EngineTransformation]
         public CacheEngineKind? Engine { get; set; }
 
         /// <summary>The context (object or name) to cache in; default: the ambient context, else the default one.</summary>
@@ -94,7 +95,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
-            _disabled = IsDisabledByEnvironment();
+            _disabled = DisableSetting.IsDisabled(WriteWarning);
             _verbose = MyInvocation.BoundParameters.ContainsKey("Verbose")
                 ? ((SwitchParameter)MyInvocation.BoundParameters["Verbose"]).ToBool()
                 : !Equals(GetVariableValue("VerbosePreference") is ActionPreference p ? p : ActionPreference.SilentlyContinue, ActionPreference.SilentlyContinue);
@@ -105,7 +106,7 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             try
             {
-                _context = ContextResolver.Resolve(Context, Engine);
+                _context = ContextResolver.Resolve(Context, Engine, SessionState);
             }
             catch (TwatCacheException ex)
             {
@@ -140,6 +141,10 @@ namespace TwatCache.PowerShell.Cmdlets
                     if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
                     RunAndStore(ctx, hash, description, hasItem, item);
                 }
+            }
+            catch (ObjectDisposedException ex) when (ctx.IsDisposed)
+            {
+                ThrowTerminatingError(ErrorRecords.FromAny(ex, ctx.Name, "Using the context")); // disposed by another thread mid-call
             }
             finally
             {
@@ -267,11 +272,5 @@ namespace TwatCache.PowerShell.Cmdlets
         }
 
         private static string LabelOf(object key) => (key is PSObject pso ? pso.BaseObject : key)?.ToString() ?? "-Key";
-
-        private static bool IsDisabledByEnvironment()
-        {
-            var v = Environment.GetEnvironmentVariable("TWATCACHE_DISABLE");
-            return !string.IsNullOrEmpty(v) && v != "0" && !string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
-        }
     }
 }

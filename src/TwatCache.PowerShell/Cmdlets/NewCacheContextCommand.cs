@@ -24,6 +24,7 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <summary>The engine (default: $env:TWATCACHE_ENGINE, else Auto).</summary>
         [Parameter]
         [ArgumentCompleter(typeof(EngineCompleter))]
+        [EngineTransformation]
         public CacheEngineKind? Engine { get; set; }
 
         /// <summary>Most entries the context keeps (eviction by -Policy beyond that).</summary>
@@ -94,7 +95,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 {
                     Name = Name,
                     Engine = Engine ?? ContextRegistry.DefaultEngine(),
-                    Root = Path != null ? GetUnresolvedProviderPathFromPSPath(Path) : null,
+                    Root = Path != null ? GetUnresolvedProviderPathFromPSPath(Path) : CurrentRoot.Of(SessionState),
                     DefaultTtl = Ttl,
                     SlidingTtl = SlidingTtl,
                     FailSafe = FailSafe,

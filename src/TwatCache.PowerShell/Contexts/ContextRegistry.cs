@@ -10,7 +10,7 @@ namespace TwatCache.PowerShell.Contexts
 {
     /// <summary>
     /// The process-wide set of open contexts: the default ones (one per engine and cache root, created on
-    /// first use from the environment), the named ones from New-CacheContext, and the ambient stack of
+    /// first use from the environment; those on overlapping stores share them), the named ones from New-CacheContext, and the ambient stack of
     /// each runspace (New-CacheContext -ScriptBlock). All are disposed on Remove-Module and at exit.
     /// </summary>
     public static class ContextRegistry
@@ -21,6 +21,7 @@ namespace TwatCache.PowerShell.Contexts
         private static readonly object Gate = new object();
         private static readonly Dictionary<string, CacheContext> Defaults = new Dictionary<string, CacheContext>(StringComparer.Ordinal);
         private static readonly List<CacheContext> Named = new List<CacheContext>();
+        private static readonly Dictionary<string, SharedStores> Shares = new Dictionary<string, SharedStores>(StringComparer.Ordinal);
         private static readonly HashSet<CacheContext> Warned = new HashSet<CacheContext>();
         private static readonly ConditionalWeakTable<Runspace, Stack<CacheContext>> Ambient = new ConditionalWeakTable<Runspace, Stack<CacheContext>>();
 
@@ -29,15 +30,22 @@ namespace TwatCache.PowerShell.Contexts
         {
             var text = Environment.GetEnvironmentVariable("TWATCACHE_ENGINE");
             if (string.IsNullOrWhiteSpace(text)) return CacheEngineKind.Auto;
-            if (Enum.TryParse<CacheEngineKind>(text!.Trim(), true, out var kind) && Enum.IsDefined(typeof(CacheEngineKind), kind)) return kind;
-            throw new CacheConfigurationException($"TWATCACHE_ENGINE='{text}' is not an engine. Use one of: {string.Join(", ", Enum.GetNames(typeof(CacheEngineKind)))}.");
+            if (Binding.EngineNames.TryParse(text, out var kind)) return kind;
+            throw new CacheConfigurationException(Binding.EngineNames.NotAnEngine(text, "TWATCACHE_ENGINE"));
         }
 
         /// <summary>The default context for an engine under the current root (<c>$env:TWATCACHE_ROOT</c> is read each time).</summary>
-        public static CacheContext GetDefault(CacheEngineKind? engine = null)
+        public static CacheContext GetDefault(CacheEngineKind? engine = null) => GetDefault(engine, CacheRoot.Resolve());
+
+        /// <summary>
+        /// The default context for an engine under <paramref name="root"/>. There is one default cache per root:
+        /// the defaults whose stores overlap (Auto, LiteDb and File all use <c>default.litedb</c> or
+        /// <c>default.files</c>) share one engine per store and one memory layer (<see cref="SharedStores"/>),
+        /// so a write or clear through one is what the others read next.
+        /// </summary>
+        public static CacheContext GetDefault(CacheEngineKind? engine, string root)
         {
             var kind = engine ?? DefaultEngine();
-            var root = CacheRoot.Resolve();
             var id = kind + "|" + root;
             lock (Gate)
             {
@@ -49,10 +57,41 @@ namespace TwatCache.PowerShell.Contexts
                     Engine = kind,
                     Root = root,
                     Serializer = new CliXmlSerializer(),
+                    SharedStores = SharesLocalStores(kind) ? SharedOf(root) : null,
                 });
                 Defaults[id] = ctx;
                 return ctx;
             }
+        }
+
+        /// <summary>
+        /// The open default contexts of <paramref name="root"/> (one per engine used so far), the ones on local
+        /// stores first (Auto, LiteDb, File), then Redis and Memory. Stores opened on demand by name are not among them.
+        /// </summary>
+        public static IReadOnlyList<CacheContext> DefaultsOf(string root)
+        {
+            lock (Gate)
+            {
+                return Defaults.Where(kv => !kv.Key.StartsWith(StoreKeyPrefix, StringComparison.Ordinal) && kv.Key.EndsWith("|" + root, StringComparison.Ordinal) && !kv.Value.IsDisposed)
+                    .Select(kv => kv.Value)
+                    .OrderBy(c => c.Options.Engine == CacheEngineKind.Memory ? 1 : 0)
+                    .ThenBy(c => c.Options.Engine)
+                    .ToList();
+            }
+        }
+
+        /// <summary>True for the engines whose default stores live under the root and overlap (Auto, LiteDb, File).</summary>
+        public static bool SharesLocalStores(CacheEngineKind kind)
+            => kind == CacheEngineKind.Auto || kind == CacheEngineKind.LiteDb || kind == CacheEngineKind.File;
+
+        private static SharedStores SharedOf(string root)
+        {
+            if (!Shares.TryGetValue(root, out var share))
+            {
+                share = new SharedStores();
+                Shares[root] = share;
+            }
+            return share;
         }
 
         // TWATCACHE_ROOT moved (a script or test switched roots): defaults of the old root are closed,
@@ -64,6 +103,11 @@ namespace TwatCache.PowerShell.Contexts
                 Defaults.Remove(stale.Key);
                 Warned.Remove(stale.Value);
                 stale.Value.Dispose();
+            }
+            foreach (var share in Shares.Where(kv => !string.Equals(kv.Key, root, StringComparison.Ordinal)).ToList())
+            {
+                Shares.Remove(share.Key);
+                share.Value.Dispose();
             }
         }
 
@@ -129,19 +173,21 @@ namespace TwatCache.PowerShell.Contexts
             lock (Gate) Named.Remove(ctx);
         }
 
+        /// <summary>A context by name under the current root; see <see cref="Find(string, string)"/>.</summary>
+        public static CacheContext? Find(string name) => Find(name, CacheRoot.Resolve());
+
         /// <summary>
         /// A context by name: an open named context, else the default, else a store of that name found under
-        /// the current root (opened on demand and kept open like the defaults); null when there is none.
+        /// <paramref name="root"/> (opened on demand and kept open like the defaults); null when there is none.
         /// </summary>
-        public static CacheContext? Find(string name)
+        public static CacheContext? Find(string name, string root)
         {
             lock (Gate)
             {
                 var named = Named.FirstOrDefault(c => !c.IsDisposed && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
                 if (named != null) return named;
             }
-            if (string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase)) return GetDefault();
-            var root = CacheRoot.Resolve();
+            if (string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase)) return GetDefault(null, root);
             if (!StoreDiscovery.Exists(root, name)) return null;
             var id = StoreKeyPrefix + name + "|" + root;
             lock (Gate)
@@ -155,18 +201,33 @@ namespace TwatCache.PowerShell.Contexts
         }
 
         /// <summary>
-        /// Opens the store named <paramref name="name"/> under <paramref name="root"/> as an Auto context with
-        /// the module's serializer; the caller owns (and disposes) it. Used for stores nobody opened yet.
+        /// Opens the store named <paramref name="name"/> under <paramref name="root"/> with the module's
+        /// serializer: as Auto when it has a LiteDB file, as File when it only has a File directory. The caller
+        /// owns (and disposes) it. Used for stores nobody opened yet.
         /// </summary>
         public static CacheContext OpenStore(string name, string root) => CacheContext.Create(new CacheOptions
         {
             Name = name,
-            Engine = CacheEngineKind.Auto,
+            Engine = StoreDiscovery.IsFilesOnly(root, name) ? CacheEngineKind.File : CacheEngineKind.Auto,
             Root = root,
             Serializer = new CliXmlSerializer(),
         });
 
         private const string StoreKeyPrefix = "store:";
+
+        /// <summary>
+        /// Every open context for a session whose cache root is <paramref name="root"/>: the named ones and the
+        /// defaults of that root. Defaults of a root the environment no longer selects are closed first, so
+        /// they are neither listed nor cleared.
+        /// </summary>
+        public static IReadOnlyList<CacheContext> AllUnder(string root)
+        {
+            lock (Gate)
+            {
+                DisposeDefaultsOutside(root);
+                return Defaults.Values.Concat(Named).Where(c => !c.IsDisposed).ToList();
+            }
+        }
 
         /// <summary>Every open context (defaults and named).</summary>
         public static IReadOnlyList<CacheContext> All()
@@ -187,16 +248,25 @@ namespace TwatCache.PowerShell.Contexts
         public static void DisposeAll()
         {
             List<CacheContext> all;
+            List<SharedStores> shares;
             lock (Gate)
             {
                 all = Defaults.Values.Concat(Named).ToList();
+                shares = Shares.Values.ToList();
                 Defaults.Clear();
                 Named.Clear();
                 Warned.Clear();
+                Shares.Clear();
             }
             foreach (var ctx in all)
             {
                 try { ctx.Dispose(); }
+                catch (Exception) { /* best effort at shutdown */ }
+            }
+            // After the contexts: the shared stores outlive every context that uses them.
+            foreach (var share in shares)
+            {
+                try { share.Dispose(); }
                 catch (Exception) { /* best effort at shutdown */ }
             }
         }

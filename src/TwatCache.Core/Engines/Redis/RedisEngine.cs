@@ -101,7 +101,7 @@ namespace TwatCache.Engines.Redis
             // Recording the read need not hold the caller up; commands on one connection stay in order.
             _db.HashIncrement(redisKey, RedisEntryCodec.Hits, 1, CommandFlags.FireAndForget);
             _db.HashSet(redisKey, RedisEntryCodec.Access, now.UtcTicks, flags: CommandFlags.FireAndForget);
-            if (entry.Sliding.HasValue)
+            if (entry.Sliding.HasValue && entry.Expires.HasValue)
             {
                 _db.HashSet(redisKey, RedisEntryCodec.Expires, entry.Expires!.Value.UtcTicks, flags: CommandFlags.FireAndForget);
                 _db.KeyExpire(redisKey, entry.RetainUntil!.Value - now, CommandFlags.FireAndForget);

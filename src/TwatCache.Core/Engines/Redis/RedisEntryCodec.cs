@@ -21,6 +21,7 @@ namespace TwatCache.Engines.Redis
         public const string Label = "label";
         public const string Stale = "stale";
         public const string Tags = "tags";
+        public const string Cap = "cap";
 
         // Tags are joined with the ASCII unit separator, which tag validation keeps out of tags.
         private const char TagSeparator = '\u001f';
@@ -28,7 +29,7 @@ namespace TwatCache.Engines.Redis
         /// <summary>The metadata fields, in the order <see cref="FromMetadata"/> reads them.</summary>
         public static readonly RedisValue[] MetadataFields =
         {
-            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags,
+            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags, Cap,
         };
 
         /// <summary>Every field of an entry (payload included), for a write.</summary>
@@ -45,6 +46,7 @@ namespace TwatCache.Engines.Redis
             new HashEntry(Label, e.Label ?? string.Empty),
             new HashEntry(Stale, e.StaleUntil?.UtcTicks ?? 0L),
             new HashEntry(Tags, JoinTags(e.Tags)),
+            new HashEntry(Cap, e.AbsoluteExpires?.UtcTicks ?? 0L),
         };
 
         /// <summary>The stored form of a tag list.</summary>
@@ -78,6 +80,7 @@ namespace TwatCache.Engines.Redis
             long expires = Long(field(Expires));
             long sliding = Long(field(Sliding));
             long stale = Long(field(Stale));
+            long cap = Long(field(Cap));
             return new CacheEntry(key)
             {
                 Format = (int)Long(field(Format)),
@@ -90,6 +93,7 @@ namespace TwatCache.Engines.Redis
                 Label = field(Label).IsNull ? null : (string?)field(Label),
                 StaleUntil = stale == 0 ? (DateTimeOffset?)null : Time(stale),
                 Tags = SplitTags(field(Tags)),
+                AbsoluteExpires = cap == 0 ? (DateTimeOffset?)null : Time(cap),
             };
         }
 
