@@ -32,11 +32,37 @@ namespace TwatCache.PowerShell.Execution
         /// <summary>The output objects in order.</summary>
         public List<object?> Outputs { get; } = new List<object?>();
 
-        /// <summary>Number of error records the block wrote during this run.</summary>
-        public int ErrorCount => _errors == null ? 0 : _errors.Count - _errorsBefore;
+        /// <summary>
+        /// Number of error records the block wrote during this run. A native command's stderr lines are not
+        /// errors (they may reach the error list when the caller merges streams): its exit code says whether it failed.
+        /// </summary>
+        public int ErrorCount
+        {
+            get
+            {
+                int count = 0;
+                for (int i = _errorsBefore; _errors != null && i < _errors.Count; i++)
+                    if (!IsNativeStderr(Bare(_errors[i]) as ErrorRecord)) count++;
+                return count;
+            }
+        }
 
         /// <summary>The first error record the block wrote during this run, or null.</summary>
-        public ErrorRecord? FirstError => ErrorCount > 0 ? Bare(_errors![_errorsBefore]) as ErrorRecord : null;
+        public ErrorRecord? FirstError
+        {
+            get
+            {
+                for (int i = _errorsBefore; _errors != null && i < _errors.Count; i++)
+                {
+                    var record = Bare(_errors[i]) as ErrorRecord;
+                    if (record != null && !IsNativeStderr(record)) return record;
+                }
+                return null;
+            }
+        }
+
+        private static bool IsNativeStderr(ErrorRecord? record)
+            => record?.FullyQualifiedErrorId != null && record.FullyQualifiedErrorId.StartsWith("NativeCommandError", System.StringComparison.Ordinal);
 
         /// <summary>Counts the errors added to <paramref name="errors"/> from now on.</summary>
         public void WatchErrors(IList errors)
@@ -45,22 +71,33 @@ namespace TwatCache.PowerShell.Execution
             _errorsBefore = errors.Count;
         }
 
-        /// <summary>Takes one output object; true when it should go on to the caller now.</summary>
+        /// <summary>
+        /// Takes one object from the run's output; true when it should go on to the caller now. Records of
+        /// the other streams arrive here when the caller merged them (<c>2&gt;&amp;1</c>, <c>*&gt;&amp;1</c>) or the
+        /// sink holds (errors merged): they go on, or are held, but are never kept as output.
+        /// </summary>
         public bool Take(object? item)
         {
+            bool isError = IsErrorStreamRecord(item, out var record);
+            bool isStream = isError || IsOtherStreamRecord(item);
             if (_held == null)
             {
-                if (_keep) Outputs.Add(item);
+                if (_keep && !isStream) Outputs.Add(item);
                 return true;
             }
-            if (IsErrorStreamRecord(item, out var record))
+            if (isError) _held.Add(new HeldError(record!));
+            else
             {
-                _held.Add(new HeldError(record!));
-                return false;
+                if (_keep && !isStream) Outputs.Add(item);
+                _held.Add(item);
             }
-            if (_keep) Outputs.Add(item);
-            _held.Add(item);
             return false;
+        }
+
+        private static bool IsOtherStreamRecord(object? item)
+        {
+            var bare = Bare(item);
+            return bare is WarningRecord || bare is VerboseRecord || bare is DebugRecord || bare is InformationRecord;
         }
 
         /// <summary>Writes the held outputs and errors in the order the block wrote them (nothing for a live sink).</summary>
@@ -81,7 +118,7 @@ namespace TwatCache.PowerShell.Execution
         {
             record = Bare(item) as ErrorRecord;
             if (record == null) return false;
-            if (record.FullyQualifiedErrorId != null && record.FullyQualifiedErrorId.StartsWith("NativeCommandError", System.StringComparison.Ordinal)) return true;
+            if (IsNativeStderr(record)) return true;
             return _errors != null && Contains(_errors, _errorsBefore, record) && _seenErrors.Add(record);
         }
 
