@@ -102,6 +102,12 @@ Describe 'Fidelity 1: pipeline blocks run with PowerShell''s pipeline semantics'
         $global:TcRuns | Should -Be 4
     }
 
+    It 'the block sees the caller''s $PSCmdlet (an enclosing advanced function''s, or none), as & { } does' {
+        function Get-SeenCmdlet { [CmdletBinding()] param() Invoke-Cached { if ($PSCmdlet) { $PSCmdlet.MyInvocation.MyCommand.Name } else { 'none' } } -Engine Memory -Key 'seen-in-function' }
+        Get-SeenCmdlet | Should -Be 'Get-SeenCmdlet'
+        Invoke-Cached { if ($PSCmdlet) { $PSCmdlet.MyInvocation.MyCommand.Name } else { 'none' } } -Engine Memory -Key 'seen-at-top' | Should -Be 'none'
+    }
+
     It 'a plain block without input sees the caller''s $_, as & { } does' {
         5 | ForEach-Object { Invoke-Cached { "outer=$_" } -Key ("outer-" + $_) } | Should -Be 'outer=5'
     }

@@ -187,7 +187,7 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private BlockRun NewRun(BlockRunMode mode, object? item, OutputSink sink)
         {
-            var run = new BlockRun(ScriptBlock, ArgumentList, mode, sink);
+            var run = new BlockRun(ScriptBlock, ArgumentList, mode, sink) { CallerCmdlet = SessionState.PSVariable.GetValue("PSCmdlet") };
             switch (mode)
             {
                 case BlockRunMode.Item: run.Item = item; break;

@@ -49,6 +49,9 @@ namespace TwatCache.PowerShell.Execution
         /// <summary>The caller's <c>$_</c>, visible to a block run without input (<see cref="BlockRunMode.None"/>).</summary>
         public object? OuterItem { get; set; }
 
+        /// <summary>The caller's <c>$PSCmdlet</c> (an enclosing advanced function's), or null: what the block sees.</summary>
+        public object? CallerCmdlet { get; set; }
+
         /// <summary>Common parameters splatted onto the advanced wrapper (ErrorAction, WarningVariable...).</summary>
         public Hashtable Common { get; } = new Hashtable(StringComparer.OrdinalIgnoreCase);
 

@@ -41,7 +41,11 @@ else { & $__tcWrapper $__tcRun @__tcCommon }";
         private const string WrapperText = @"
 [CmdletBinding()]
 param([Parameter(Position = 0)] $__tcRun, [Parameter(ValueFromPipeline = $true)] $__tcIn)
-begin { $__tcBlock = $__tcRun.Block; $__tcArgs = $__tcRun.Arguments }
+begin {
+    $__tcBlock = $__tcRun.Block; $__tcArgs = $__tcRun.Arguments
+    # The block sees the caller's $PSCmdlet (an enclosing advanced function's, or none), not this wrapper's.
+    $PSCmdlet = $__tcRun.CallerCmdlet
+}
 process { if ($__tcRun.Mode -eq 'Item') { & $__tcBlock @__tcArgs } }
 end {
     if ($__tcRun.Mode -eq 'Whole') { $__tcRun.Items | & $__tcBlock @__tcArgs }

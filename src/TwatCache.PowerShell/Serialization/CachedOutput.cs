@@ -120,11 +120,20 @@ namespace TwatCache.PowerShell.Serialization
         /// <summary>An item kept as CliXml; each thaw is a new object.</summary>
         internal sealed class FrozenItem
         {
+            private object? _unclaimed;
+
             public FrozenItem(string xml) => Xml = xml;
+
+            // An item just read from a payload was deserialized once already: the first thaw takes that copy.
+            public FrozenItem(string xml, object firstCopy) : this(xml) => _unclaimed = firstCopy;
 
             public string Xml { get; }
 
-            public object? Thaw() => DeserializedShapes.Restore(PSSerializer.Deserialize(Xml));
+            public object? Thaw()
+            {
+                var first = System.Threading.Interlocked.Exchange(ref _unclaimed, null);
+                return first ?? DeserializedShapes.Restore(PSSerializer.Deserialize(Xml));
+            }
         }
     }
 

@@ -64,7 +64,7 @@ namespace TwatCache.PowerShell.Serialization
                 // Scalars are read once and shared; anything mutable stays CliXml and is copied per replay.
                 var value = DeserializedShapes.Restore(PSSerializer.Deserialize(xml));
                 var bare = value is PSObject p ? p.BaseObject : value;
-                items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(xml);
+                items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(xml, value!);
             }
             return CachedOutput.FromStored(items, hasExit ? exit : (int?)null);
         }
