@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
@@ -185,67 +184,9 @@ namespace TwatCache.PowerShell.Cmdlets
             }
         }
 
-        private BlockRun NewRun(BlockRunMode mode, object? item, OutputSink sink)
-        {
-            var run = new BlockRun(ScriptBlock, ArgumentList, mode, sink) { CallerCmdlet = SessionState.PSVariable.GetValue("PSCmdlet") };
-            switch (mode)
-            {
-                case BlockRunMode.Item: run.Item = item; break;
-                case BlockRunMode.Whole: run.Items = (object?[])item!; break;
-                default: run.OuterItem = SessionState.PSVariable.GetValue("_"); break;
-            }
-            // As an advanced function would: these reach the block as its preferences.
-            foreach (var name in PassedOnParameters)
-            {
-                if (MyInvocation.BoundParameters.TryGetValue(name, out var value)) run.Common[name] = value;
-            }
-            run.Warnings = CallerList("WarningVariable");
-            run.Information = CallerList("InformationVariable");
-            return run;
-        }
+        private BlockRun NewRun(BlockRunMode mode, object? item, OutputSink sink) => CallerBinding.NewRun(this, ScriptBlock, ArgumentList, mode, item, sink);
 
-        // The block's errors reach the caller's -ErrorVariable too (they never pass through this cmdlet's
-        // runtime); a held run's errors get there when they are released, or never when stale is served.
-        private void RunBlock(BlockRun run)
-        {
-            var callerErrors = run.Sink.IsHolding ? null : CallerList("ErrorVariable");
-            try
-            {
-                BlockRunner.Run(this, run);
-            }
-            catch (Exception ex)
-            {
-                // The terminating error itself is added by PowerShell as it leaves this cmdlet.
-                CopyErrors(run.Errors, callerErrors, (ex as IContainsErrorRecord)?.ErrorRecord);
-                throw;
-            }
-            CopyErrors(run.Errors, callerErrors, null);
-        }
-
-        private static void CopyErrors(IList from, IList? to, ErrorRecord? except)
-        {
-            if (to == null) return;
-            var seen = new HashSet<object>();
-            foreach (var e in from)
-            {
-                var bare = e is PSObject p ? p.BaseObject : e;
-                if (bare == null || ReferenceEquals(bare, except) || !seen.Add(bare)) continue;
-                to.Add(e);
-            }
-        }
-
-        private static readonly string[] PassedOnParameters = { "ErrorAction", "WarningAction", "InformationAction" };
-
-        // The list behind the caller's -ErrorVariable/-WarningVariable/-InformationVariable, which the
-        // block's records must reach although they never pass through this cmdlet's own runtime.
-        private IList? CallerList(string parameter)
-        {
-            if (!MyInvocation.BoundParameters.TryGetValue(parameter, out var nameObject) || !(nameObject is string name)) return null;
-            name = name.TrimStart('+');
-            if (name.Length == 0) return null;
-            var value = SessionState.PSVariable.GetValue(name);
-            return (value is PSObject p ? p.BaseObject : value) as IList;
-        }
+        private void RunBlock(BlockRun run) => CallerBinding.Run(this, run);
 
         private string BuildKey(CacheContext ctx, bool hasItem, object? item, out string description)
         {
