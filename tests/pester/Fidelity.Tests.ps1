@@ -105,11 +105,15 @@ Describe 'Fidelity 1: pipeline blocks run with PowerShell''s pipeline semantics'
     It 'the block sees the caller''s $PSCmdlet (an enclosing advanced function''s, or none), as & { } does' {
         function Get-SeenCmdlet { [CmdletBinding()] param() Invoke-Cached { if ($PSCmdlet) { $PSCmdlet.MyInvocation.MyCommand.Name } else { 'none' } } -Engine Memory -Key 'seen-in-function' }
         Get-SeenCmdlet | Should -Be 'Get-SeenCmdlet'
-        Invoke-Cached { if ($PSCmdlet) { $PSCmdlet.MyInvocation.MyCommand.Name } else { 'none' } } -Engine Memory -Key 'seen-at-top' | Should -Be 'none'
+        # Here (inside the test runner's script) the caller's $PSCmdlet is whatever & { } sees.
+        $uncached = & { if ($PSCmdlet) { $PSCmdlet.MyInvocation.MyCommand.Name } else { 'none' } }
+        Invoke-Cached { if ($PSCmdlet) { $PSCmdlet.MyInvocation.MyCommand.Name } else { 'none' } } -Engine Memory -Key 'seen-here' | Should -Be $uncached
     }
 
-    It 'a plain block without input sees the caller''s $_, as & { } does' {
-        5 | ForEach-Object { Invoke-Cached { "outer=$_" } -Key ("outer-" + $_) } | Should -Be 'outer=5'
+    It 'a plain block without input sees the caller''s $_, as & { } does, and that $_ is part of its key' {
+        1..3 | ForEach-Object { Invoke-Cached { Step; "outer=$_" } } | Should -Be 'outer=1', 'outer=2', 'outer=3'
+        1..3 | ForEach-Object { Invoke-Cached { Step; "outer=$_" } } | Should -Be 'outer=1', 'outer=2', 'outer=3'
+        $global:TcRuns | Should -Be 3
     }
 }
 

@@ -165,6 +165,16 @@ namespace TwatCache.PowerShell.Cmdlets
                 return;
             }
             var ctx = _context!;
+            // Without input the block sees the caller's $_: when it mentions $_, that value is its item in the key.
+            if (mode == BlockRunMode.None && PipelineShape.MentionsDollarUnder(ScriptBlock))
+            {
+                var outer = SessionState.PSVariable.GetValue("_");
+                if (outer != null)
+                {
+                    hasItem = true;
+                    item = outer;
+                }
+            }
             string hash = BuildKey(ctx, hasItem, item, out var description);
 
             try

@@ -15,12 +15,35 @@ namespace TwatCache.PowerShell.Execution
     /// </summary>
     public static class PipelineShape
     {
-        private static readonly ConditionalWeakTable<Ast, object> Cache = new ConditionalWeakTable<Ast, object>();
-        private static readonly object Whole = new object(), PerItem = new object();
+        private static readonly ConditionalWeakTable<Ast, Shape> Cache = new ConditionalWeakTable<Ast, Shape>();
 
         /// <summary>True when <paramref name="block"/> takes the whole input (see the class summary).</summary>
-        public static bool TakesWholeInput(ScriptBlock block)
-            => ReferenceEquals(Cache.GetValue(block.Ast, a => Analyse(a) ? Whole : PerItem), Whole);
+        public static bool TakesWholeInput(ScriptBlock block) => ShapeOf(block).WholeInput;
+
+        /// <summary>
+        /// True when the block mentions <c>$_</c> or <c>$PSItem</c> anywhere: run without pipeline input it
+        /// sees the caller's <c>$_</c> (as <c>&amp; { }</c> does), so that value must be part of its key.
+        /// Nested blocks count too (<c>&amp; { $_ }</c> reads the outer one): an extra key part only costs a miss.
+        /// </summary>
+        public static bool MentionsDollarUnder(ScriptBlock block) => ShapeOf(block).MentionsDollarUnder;
+
+        private static Shape ShapeOf(ScriptBlock block) => Cache.GetValue(block.Ast, a => new Shape(Analyse(a), FindDollarUnder(a)));
+
+        private static bool FindDollarUnder(Ast ast)
+            => ast.FindAll(a => a is VariableExpressionAst v && (string.Equals(v.VariablePath.UserPath, "_", StringComparison.Ordinal)
+                                                                || string.Equals(v.VariablePath.UserPath, "PSItem", StringComparison.OrdinalIgnoreCase)), searchNestedScriptBlocks: true).Any();
+
+        private sealed class Shape
+        {
+            public Shape(bool wholeInput, bool mentionsDollarUnder)
+            {
+                WholeInput = wholeInput;
+                MentionsDollarUnder = mentionsDollarUnder;
+            }
+
+            public bool WholeInput { get; }
+            public bool MentionsDollarUnder { get; }
+        }
 
         private static bool Analyse(Ast ast)
         {
