@@ -1,16 +1,21 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Execution;
 using TwatCache.PowerShell.Keys;
+using TwatCache.PowerShell.Serialization;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
     /// <summary>
     /// Invoke-Cached: runs a script block once per distinct input and replays its output afterwards.
-    /// The key is the block's text, arguments, pipeline item and the values of the variables it reads
-    /// (or -Key alone). Misses stream output live and store it when the block completes without errors.
+    /// The key is the block's text, arguments, pipeline item (or, for a begin/process/end block, the whole
+    /// input list) and the values of the variables it reads (or -Key alone). Misses run the block as
+    /// <c>&amp; { }</c> would (see <see cref="BlockRunner"/>) and store its output and exit code when it
+    /// completes without errors and without a failing native command.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "Cached")]
     [OutputType(typeof(object))]
@@ -21,12 +26,17 @@ namespace TwatCache.PowerShell.Cmdlets
         private BlockAnalysis? _block;
         private bool _disabled;
         private bool _verbose;
+        private bool _wholeInput;
+        private List<object?>? _input;
 
         /// <summary>The block to run on a miss.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         public ScriptBlock ScriptBlock { get; set; } = null!;
 
-        /// <summary>Pipeline input: each item is keyed and cached separately and is <c>$_</c> in the block.</summary>
+        /// <summary>
+        /// Pipeline input. A plain block runs once per item with <c>$_</c> set, each item its own entry; a block
+        /// with begin/process/end, <c>$input</c> or a pipeline-bound parameter gets all items in one run, one entry.
+        /// </summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
@@ -96,6 +106,7 @@ namespace TwatCache.PowerShell.Cmdlets
         protected override void BeginProcessing()
         {
             _disabled = DisableSetting.IsDisabled(WriteWarning);
+            DetectShape();
             _verbose = MyInvocation.BoundParameters.ContainsKey("Verbose")
                 ? ((SwitchParameter)MyInvocation.BoundParameters["Verbose"]).ToBool()
                 : !Equals(GetVariableValue("VerbosePreference") is ActionPreference p ? p : ActionPreference.SilentlyContinue, ActionPreference.SilentlyContinue);
@@ -119,17 +130,52 @@ namespace TwatCache.PowerShell.Cmdlets
             _block = BlockAnalysis.Of(ScriptBlock);
         }
 
+        private void DetectShape()
+        {
+            _wholeInput = PipelineShape.TakesWholeInput(ScriptBlock);
+            if (_wholeInput) _input = new List<object?>();
+        }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             bool hasItem = MyInvocation.ExpectingInput;
-            object? item = hasItem ? InputObject : null;
+            if (_wholeInput)
+            {
+                // Keyed and run in EndProcessing, once the whole input is known.
+                if (hasItem) _input!.Add(InputObject);
+                return;
+            }
+            Invoke(hasItem, hasItem ? InputObject : null, hasItem ? BlockRunMode.Item : BlockRunMode.None);
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (!_wholeInput) return;
+            bool hasInput = MyInvocation.ExpectingInput;
+            Invoke(hasInput, hasInput ? _input!.ToArray() : null, hasInput ? BlockRunMode.Whole : BlockRunMode.None);
+        }
+
+        // One lookup-or-run: per item for a plain block, once per call for a whole-input block.
+        private void Invoke(bool hasItem, object? item, BlockRunMode mode)
+        {
             if (_disabled)
             {
-                BlockRunner.Run(ScriptBlock, new OutputSink(this, keep: false), hasItem, item, ArgumentList);
+                RunBlock(NewRun(mode, item, new OutputSink(keep: false, hold: false)));
                 return;
             }
             var ctx = _context!;
+            // Without input the block sees the caller's $_: when it mentions $_, that value is its item in the key.
+            if (mode == BlockRunMode.None && PipelineShape.MentionsDollarUnder(ScriptBlock))
+            {
+                var outer = SessionState.PSVariable.GetValue("_");
+                if (outer != null)
+                {
+                    hasItem = true;
+                    item = outer;
+                }
+            }
             string hash = BuildKey(ctx, hasItem, item, out var description);
 
             try
@@ -139,7 +185,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 {
                     // Another runspace may have produced the entry while this one waited.
                     if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
-                    RunAndStore(ctx, hash, description, hasItem, item);
+                    RunAndStore(ctx, hash, mode, item);
                 }
             }
             catch (ObjectDisposedException ex) when (ctx.IsDisposed)
@@ -152,6 +198,10 @@ namespace TwatCache.PowerShell.Cmdlets
                 foreach (var warning in ctx.DrainWarnings()) WriteWarning(warning);
             }
         }
+
+        private BlockRun NewRun(BlockRunMode mode, object? item, OutputSink sink) => CallerBinding.NewRun(this, ScriptBlock, ArgumentList, mode, item, sink);
+
+        private void RunBlock(BlockRun run) => CallerBinding.Run(this, run);
 
         private string BuildKey(CacheContext ctx, bool hasItem, object? item, out string description)
         {
@@ -179,46 +229,75 @@ namespace TwatCache.PowerShell.Cmdlets
         private bool TryReplay(CacheContext ctx, string hash, string description, bool counted)
         {
             object? value;
-            bool found = counted ? ctx.TryGetByHash(hash, typeof(object[]), out value) : ctx.TryPeek(hash, typeof(object[]), out value);
-            if (!found)
+            bool found = counted ? ctx.TryGetByHash(hash, typeof(CachedOutput), out value) : ctx.TryPeek(hash, typeof(CachedOutput), out value);
+            if (!found || !(value is CachedOutput output))
             {
                 if (_verbose && counted) WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.");
                 return false;
             }
-            var items = value as object[] ?? Array.Empty<object>();
-            if (_verbose) WriteVerbose($"Cache hit {hash} in context '{ctx.Name}' ({ctx.EngineName}): replaying {items.Length} object(s); key from {description}.");
-            foreach (var o in items) WriteObject(o);
+            if (_verbose) WriteVerbose($"Cache hit {hash} in context '{ctx.Name}' ({ctx.EngineName}): replaying {output.Count} object(s); key from {description}.");
+            Replay(output);
             return true;
         }
 
-        private void RunAndStore(CacheContext ctx, string hash, string description, bool hasItem, object? item)
+        // $LASTEXITCODE first, as the block's native command set it before its output reached the caller.
+        private void Replay(CachedOutput output)
+        {
+            if (output.ExitCode.HasValue) ExitCodeWatch.Replay(SessionState, output.ExitCode.Value);
+            for (int i = 0; i < output.Count; i++) WriteObject(output.ItemAt(i));
+        }
+
+        private void RunAndStore(CacheContext ctx, string hash, BlockRunMode mode, object? item)
         {
             bool failSafe = IsFailSafe(ctx);
             // Fail-safe holds the refresh's output back: a refresh that fails half-way must not mix its
             // partial output with the stale result.
-            var sink = new OutputSink(this, keep: true, hold: failSafe);
-            ErrorRecord? terminating = null;
+            var sink = new OutputSink(keep: true, hold: failSafe);
+            var run = NewRun(mode, item, sink);
+            ExceptionDispatchInfo? terminating = null;
+            int? exitCode = null;
+            var watch = ExitCodeWatch.Start(SessionState);
             try
             {
-                BlockRunner.Run(ScriptBlock, sink, hasItem, item, ArgumentList);
+                try
+                {
+                    RunBlock(run);
+                }
+                finally
+                {
+                    exitCode = watch.Finish();
+                }
             }
-            catch (RuntimeException ex) when (!(ex is PipelineStoppedException))
+            catch (PipelineStoppedException)
             {
-                // A terminating error stores nothing and reaches the caller as PowerShell raised it.
-                if (!failSafe) ThrowTerminatingError(ex.ErrorRecord);
-                terminating = ex.ErrorRecord;
+                ExplainStopped();
+                throw;
             }
+            catch (RuntimeException ex) when (failSafe)
+            {
+                // Without fail-safe a terminating error is not caught at all: it leaves as PowerShell raised it.
+                terminating = ExceptionDispatchInfo.Capture(ex);
+            }
+            bool failedExit = exitCode.HasValue && exitCode.Value != 0;
             if (failSafe)
             {
-                var failure = terminating ?? (sink.ErrorCount > 0 && !CacheOnError ? sink.FirstError : null);
-                if (failure != null && TryServeStale(ctx, hash, failure)) return;
-                sink.Release();
-                if (terminating != null) ThrowTerminatingError(terminating);
+                string? failure = terminating != null ? terminating.SourceException.Message
+                    : CacheOnError ? null
+                    : sink.ErrorCount > 0 ? (sink.FirstError?.Exception?.Message ?? sink.FirstError?.ToString() ?? "an error")
+                    : failedExit ? $"exit code {exitCode}" : null;
+                if (failure != null && TryServeStale(ctx, hash, failure, watch)) return;
+                sink.Release(this);
+                terminating?.Throw();
             }
 
             if (sink.ErrorCount > 0 && !CacheOnError)
             {
                 if (_verbose) WriteVerbose($"Not cached: the block wrote {sink.ErrorCount} error(s) (use -CacheOnError to cache anyway).");
+                return;
+            }
+            if (failedExit && !CacheOnError)
+            {
+                if (_verbose) WriteVerbose($"Not cached: the block's last native command exited with code {exitCode} (use -CacheOnError to cache anyway).");
                 return;
             }
             if (sink.Outputs.Count == 0 && !CacheEmpty)
@@ -228,7 +307,7 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             try
             {
-                ctx.SetByHash(hash, sink.Outputs.ToArray(), typeof(object[]), new CacheEntryOptions
+                ctx.SetByHash(hash, ToStored(ctx, sink.Outputs, exitCode), typeof(CachedOutput), new CacheEntryOptions
                 {
                     Ttl = Ttl,
                     SlidingTtl = SlidingTtl,
@@ -246,19 +325,44 @@ namespace TwatCache.PowerShell.Cmdlets
             }
         }
 
+        // -Engine Memory shares the live objects (documented); every other engine's memory layer keeps
+        // mutable items as CliXml and copies them on each hit, like a hit from the store.
+        private static CachedOutput ToStored(CacheContext ctx, IReadOnlyList<object?> outputs, int? exitCode)
+        {
+            if (ctx.Options.Engine == CacheEngineKind.Memory) return CachedOutput.Live(outputs, exitCode);
+            return ctx.Serializer is CliXmlSerializer cliXml ? cliXml.Freeze(outputs, exitCode) : CachedOutput.Freeze(outputs, exitCode, depth: 2);
+        }
+
+        // A downstream Select-Object -First (or Ctrl+C) ended the run early: say why nothing was stored.
+        private void ExplainStopped()
+        {
+            if (!_verbose) return;
+            const string message = "Not cached: the pipeline stopped before the block finished (a later command such as Select-Object -First took what it needed, or Ctrl+C); the block runs again on the next call.";
+            try
+            {
+                WriteVerbose(message);
+            }
+            catch (PipelineStoppedException)
+            {
+                // The stopping pipeline refuses stream writes; the host still shows the line.
+                try { Host.UI.WriteVerboseLine(message); } catch (Exception) { /* no host to tell */ }
+            }
+        }
+
         private bool IsFailSafe(CacheContext ctx)
             => MyInvocation.BoundParameters.ContainsKey(nameof(FailSafe)) ? FailSafe.IsPresent : ctx.Options.FailSafe;
 
         // Answers a failed refresh with the kept result when it is young enough; one warning says how old.
-        private bool TryServeStale(CacheContext ctx, string hash, ErrorRecord failure)
+        private bool TryServeStale(CacheContext ctx, string hash, string failure, ExitCodeWatch watch)
         {
             var limit = MaxStale ?? ctx.Options.MaxStale ?? CacheOptions.DefaultMaxStale;
-            if (!ctx.TryGetStaleByHash(hash, typeof(object[]), limit, out var value, out var entry)) return false;
+            if (!ctx.TryGetStaleByHash(hash, typeof(CachedOutput), limit, out var value, out var entry) || !(value is CachedOutput output)) return false;
             var now = ctx.Now;
             var expired = entry!.Expires.HasValue && entry.Expires.Value <= now ? $", expired {Age(now - entry.Expires.Value)} ago" : string.Empty;
-            WriteWarning($"The refresh failed ({failure.Exception?.Message ?? failure.ToString()}); returning the cached result from {Age(now - entry.Created)} ago{expired} (fail-safe, context '{ctx.Name}').");
-            var items = value as object[] ?? Array.Empty<object>();
-            foreach (var o in items) WriteObject(o);
+            WriteWarning($"The refresh failed ({failure}); returning the cached result from {Age(now - entry.Created)} ago{expired} (fail-safe, context '{ctx.Name}').");
+            // The caller gets the stored run, exit code included, not the failed refresh's.
+            if (!output.ExitCode.HasValue) watch.RestorePrevious();
+            Replay(output);
             return true;
         }
 

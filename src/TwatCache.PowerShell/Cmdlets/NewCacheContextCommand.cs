@@ -125,7 +125,8 @@ namespace TwatCache.PowerShell.Cmdlets
             ContextRegistry.PushAmbient(ctx);
             try
             {
-                BlockRunner.Run(ScriptBlock, new OutputSink(this, keep: false), false, null, null);
+                var run = new BlockRun(ScriptBlock, null, BlockRunMode.None, new OutputSink(keep: false, hold: false)) { OuterItem = SessionState.PSVariable.GetValue("_") };
+                BlockRunner.Run(this, run);
             }
             catch (RuntimeException ex) when (!(ex is PipelineStoppedException))
             {

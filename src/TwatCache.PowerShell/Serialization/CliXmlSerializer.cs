@@ -9,7 +9,8 @@ using TwatCache.Serialization;
 namespace TwatCache.PowerShell.Serialization
 {
     /// <summary>
-    /// Stores a block's output objects as CliXml (PowerShell's remoting format, as Export-Clixml writes).
+    /// Stores a block's output objects as CliXml (PowerShell's remoting format, as Export-Clixml writes),
+    /// each item on its own (see <see cref="CachedOutputPayload"/>), with the run's exit code.
     /// Objects come back as <c>Deserialized.*</c> property bags. Secrets are refused: a SecureString or
     /// PSCredential anywhere in the first levels of the output is never written.
     /// </summary>
@@ -30,9 +31,20 @@ namespace TwatCache.PowerShell.Serialization
         /// <inheritdoc />
         public string Name => "CliXml";
 
+        /// <summary>
+        /// Freezes a run's output for storing: refuses secrets, then keeps each mutable item as CliXml of
+        /// <see cref="Depth"/> (the same bytes the store receives), so memory-layer hits hand out copies.
+        /// </summary>
+        public CachedOutput Freeze(IReadOnlyList<object?> items, int? exitCode)
+        {
+            foreach (var item in items) RefuseSecrets(item, 0);
+            return CachedOutput.Freeze(items, exitCode, Depth);
+        }
+
         /// <inheritdoc />
         public byte[] Serialize(object? value, Type type)
         {
+            if (value is CachedOutput output) return CachedOutputPayload.Write(output.IsFrozen ? output : Freeze(output.ToArray(), output.ExitCode));
             RefuseSecrets(value, 0);
             return Encoding.UTF8.GetBytes(PSSerializer.Serialize(value, Depth));
         }
@@ -40,13 +52,30 @@ namespace TwatCache.PowerShell.Serialization
         /// <inheritdoc />
         public object? Deserialize(byte[] payload, Type type)
         {
+            if (type == typeof(CachedOutput))
+            {
+                if (CachedOutputPayload.IsCurrent(payload)) return CachedOutputPayload.Read(payload);
+                // Written before exit codes were stored: the whole output list as one CliXml object.
+                return CachedOutput.Freeze(ReadOutputList(payload), exitCode: null, Depth);
+            }
+            if (CachedOutputPayload.IsCurrent(payload))
+            {
+                var stored = CachedOutputPayload.Read(payload).ToArray();
+                return type == typeof(object[]) || stored.Length != 1 ? stored : stored[0];
+            }
+            if (type == typeof(object[])) return ReadOutputList(payload);
             var objects = PSSerializer.DeserializeAsList(Encoding.UTF8.GetString(payload));
-            if (type != typeof(object[])) return objects.Length == 1 ? Unwrap(objects[0]) : objects;
-            // The stored value is the output list itself: one top-level collection.
+            return objects.Length == 1 ? Unwrap(objects[0]) : objects;
+        }
+
+        // The stored value of the first format is the output list itself: one top-level collection.
+        private static object?[] ReadOutputList(byte[] payload)
+        {
+            var objects = PSSerializer.DeserializeAsList(Encoding.UTF8.GetString(payload));
             if (objects.Length == 1 && Unwrap(objects[0]) is IList list)
             {
-                var items = new object[list.Count];
-                list.CopyTo(items, 0);
+                var items = new object?[list.Count];
+                for (int i = 0; i < items.Length; i++) items[i] = DeserializedShapes.Restore(list[i]);
                 return items;
             }
             return objects;
@@ -60,6 +89,7 @@ namespace TwatCache.PowerShell.Serialization
         {
             if (formatId != JsonCacheSerializer.Id) throw new NotSupportedException($"CliXml cannot read payload format {formatId}.");
             var output = JsonPayloadReader.ReadOutput(payload);
+            if (type == typeof(CachedOutput)) return CachedOutput.Freeze(output, exitCode: null, Depth);
             return type == typeof(object[]) || output.Length != 1 ? output : output[0];
         }
 
