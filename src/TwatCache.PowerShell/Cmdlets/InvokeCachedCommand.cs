@@ -116,6 +116,17 @@ namespace TwatCache.PowerShell.Cmdlets
                 foreach (var warning in _context!.Warnings) WriteWarning(warning);
             }
             _block = BlockAnalysis.Of(ScriptBlock);
+            WarnIfSelfModified(_block);
+        }
+
+        // A block that reads and changes $script:x puts x in its key and then changes it: it can never hit.
+        // Said once per block, with the way out.
+        private void WarnIfSelfModified(BlockAnalysis block)
+        {
+            if (Key != null || block.SelfModifiedVariables.Count == 0 || block.SelfModifiedWarned) return;
+            block.SelfModifiedWarned = true;
+            var names = "$" + string.Join(", $", block.SelfModifiedVariables);
+            WriteWarning($"The block reads and changes {names}: the value is part of the cache key and each run changes it, so this block never hits. Pass -Key with the inputs that identify the result to cache it.");
         }
 
         /// <inheritdoc />
