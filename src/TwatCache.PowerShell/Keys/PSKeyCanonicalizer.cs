@@ -106,6 +106,11 @@ namespace TwatCache.PowerShell.Keys
             }
             if (value.GetType().Assembly == EngineAssembly && !value.GetType().IsEnum)
             {
+                if (value.GetType().FullName == UnixStatType)
+                {
+                    WriteUnixStat(walk, value, path);
+                    return true;
+                }
                 if (value.GetType().FullName == "System.Management.Automation.SemanticVersion")
                 {
                     // Immutable: its text is its whole value.
@@ -218,6 +223,23 @@ namespace TwatCache.PowerShell.Keys
             w.WriteRaw64(fsi is FileInfo fi ? unchecked((ulong)fi.Length) : 0);
             var mode = fsi.GetType().GetProperty("UnixFileMode")?.GetValue(fsi);
             w.WriteRaw32(mode == null ? -1 : Convert.ToInt32(mode, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        private const string UnixStatType = "System.Management.Automation.Platform+Unix+CommonStat";
+
+        // The stat record PowerShell attaches to files on Unix (UnixStat): every field but the access time,
+        // which reading the file inside the block would change, so the same file could never hit.
+        private void WriteUnixStat(KeyWalk walk, object stat, string path)
+        {
+            Special(walk.Writer, "unixstat");
+            var fields = stat.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+            Array.Sort(fields, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var f in fields)
+            {
+                if (f.Name.IndexOf("AccessTime", StringComparison.Ordinal) >= 0) continue;
+                walk.Writer.WriteString(f.Name);
+                Write(walk, f.GetValue(stat), path + "." + f.Name);
+            }
         }
 
         internal static void Special(CanonicalKeyWriter w, string shape)
