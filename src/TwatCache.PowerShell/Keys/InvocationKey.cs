@@ -37,10 +37,14 @@ namespace TwatCache.PowerShell.Keys
                 canon.Write(walk, VariableReader.Read(state, name), "$" + name);
             }
 
-            // Relative paths and native programs resolve against the current location.
+            // Relative paths and native programs resolve against the current location: its path and the root
+            // of its drive (a drive can be re-created elsewhere under the same name), and the file-system
+            // location when the current one is on another provider. (PathInfo.ProviderPath would cost a
+            // path resolution per call.)
             var location = state.Path.CurrentLocation;
-            writer.WriteString(location.Path);
-            writer.WriteString(location.Provider.Name == "FileSystem" ? location.ProviderPath : state.Path.CurrentFileSystemLocation.ProviderPath);
+            WriteLocation(writer, location);
+            if (location.Provider.Name != "FileSystem") WriteLocation(writer, state.Path.CurrentFileSystemLocation);
+            else writer.WriteNull();
 
             CommandDefinitions.Write(walk, block.CommandNames, state);
 
@@ -52,6 +56,12 @@ namespace TwatCache.PowerShell.Keys
             if (block.CommandNames.Count > 0) sb.Append(", commands: ").Append(string.Join(", ", block.CommandNames));
             description = sb.ToString();
             return writer.ToArray();
+        }
+
+        private static void WriteLocation(CanonicalKeyWriter writer, PathInfo location)
+        {
+            writer.WriteString(location.Path);
+            writer.WriteString(location.Drive?.Root ?? string.Empty);
         }
     }
 }

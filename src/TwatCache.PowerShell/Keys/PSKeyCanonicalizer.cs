@@ -136,14 +136,14 @@ namespace TwatCache.PowerShell.Keys
             var w = walk.Writer;
             bool custom = baseObject is PSCustomObject;
             var holder = (object?)pso ?? baseObject;
-            var members = PSMembers.Instance(holder);
             var typeNames = PSMembers.InstanceTypeNames(holder, baseObject.GetType());
-            if (!custom && members.Count == 0 && typeNames == null)
+            if (!custom && typeNames == null && !PSMembers.HasInstanceMembers(holder))
             {
-                // Nothing attached: the wrapper adds nothing a block can see.
+                // Nothing attached: the wrapper adds nothing a block can see (the per-item pipeline case, kept cheap).
                 Write(walk, baseObject, path);
                 return;
             }
+            var members = PSMembers.Instance(holder);
             Special(w, custom ? "pscustomobject" : "psobject");
             if (!custom)
             {

@@ -25,6 +25,13 @@ namespace TwatCache.PowerShell.Keys
             return InstanceMembersOf(value) != null || InstanceTypeNamesOf(value) != null;
         }
 
+        /// <summary>True when the object (a PSObject or a bare object) has members of its own; no list is built.</summary>
+        public static bool HasInstanceMembers(object value)
+        {
+            if (InstanceMembersOf != null) return InstanceMembersOf(value) != null;
+            return Instance(value).Count > 0;
+        }
+
         /// <summary>The object's own extended members in the order they were added; empty when none.</summary>
         public static List<PSMemberInfo> Instance(object value)
         {
