@@ -21,7 +21,8 @@ namespace TwatCache.PowerShell.Keys
         {
             if (LooksLikePath(name)) return Lookup(state, name, CommandTypes.All);
             var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-            var location = state.Path.CurrentLocation.Path;
+            var drive = state.Drive.Current;
+            var location = drive.Name + ":" + drive.Root + "|" + drive.CurrentLocation;
             if (PathResults.TryGetValue(name, out var cached) && cached.Path == path && cached.Location == location
                 && !DefinedInSession(state, name) && (cached.Info == null || StillThere(cached.Info)))
                 return cached.Info;

@@ -37,13 +37,13 @@ namespace TwatCache.PowerShell.Keys
                 canon.Write(walk, VariableReader.Read(state, name), "$" + name);
             }
 
-            // Relative paths and native programs resolve against the current location: its path and the root
-            // of its drive (a drive can be re-created elsewhere under the same name), and the file-system
-            // location when the current one is on another provider. (PathInfo.ProviderPath would cost a
-            // path resolution per call.)
-            var location = state.Path.CurrentLocation;
-            WriteLocation(writer, location);
-            if (location.Provider.Name != "FileSystem") WriteLocation(writer, state.Path.CurrentFileSystemLocation);
+            // Relative paths and native programs resolve against the current location: the current drive's
+            // name, root (a drive can be re-created elsewhere under its name), provider and path in it, and
+            // the file-system location when the current drive is on another provider. Read from the drive:
+            // Path.CurrentLocation builds a PathInfo per call, which costs a pipeline item several microseconds.
+            var drive = state.Drive.Current;
+            WriteDrive(writer, drive);
+            if (drive.Provider.Name != "FileSystem") writer.WriteString(state.Path.CurrentFileSystemLocation.Path);
             else writer.WriteNull();
 
             CommandDefinitions.Write(walk, block.CommandNames, state);
@@ -52,16 +52,18 @@ namespace TwatCache.PowerShell.Keys
             if (arguments != null && arguments.Length > 0) sb.Append($", {arguments.Length} argument(s)");
             if (hasItem) sb.Append(", pipeline item");
             sb.Append(vars.Count == 0 ? ", no free variables" : ", variables: $" + string.Join(", $", vars));
-            sb.Append(", location ").Append(location.Path);
+            sb.Append(", location ").Append(drive.Name).Append(':').Append(drive.CurrentLocation);
             if (block.CommandNames.Count > 0) sb.Append(", commands: ").Append(string.Join(", ", block.CommandNames));
             description = sb.ToString();
             return writer.ToArray();
         }
 
-        private static void WriteLocation(CanonicalKeyWriter writer, PathInfo location)
+        private static void WriteDrive(CanonicalKeyWriter writer, PSDriveInfo drive)
         {
-            writer.WriteString(location.Path);
-            writer.WriteString(location.Drive?.Root ?? string.Empty);
+            writer.WriteString(drive.Name);
+            writer.WriteString(drive.Root ?? string.Empty);
+            writer.WriteString(drive.Provider.Name);
+            writer.WriteString(drive.CurrentLocation ?? string.Empty);
         }
     }
 }
