@@ -248,3 +248,18 @@ Describe 'Sound keys: a block that changes what it reads' {
         @($w).Count | Should -Be 0
     }
 }
+
+Describe 'Sound keys: explicit -Key values' {
+    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'a PSCustomObject -Key is keyed by its properties, and Clear-Cache -Key finds the same entry' {
+        Invoke-Cached { Step; 'one' } -Key ([pscustomobject]@{ id = 1 }) | Should -Be 'one'
+        Invoke-Cached { Step; 'two' } -Key ([pscustomobject]@{ id = 2 }) | Should -Be 'two'
+        Invoke-Cached { Step; 'again' } -Key ([pscustomobject]@{ id = 1 }) | Should -Be 'one'
+        $global:TcRuns | Should -Be 2
+        Clear-Cache -Key ([pscustomobject]@{ id = 1 }) -Confirm:$false
+        Invoke-Cached { Step; 'fresh' } -Key ([pscustomobject]@{ id = 1 }) | Should -Be 'fresh'
+        Invoke-Cached { Step; 'kept' } -Key ([pscustomobject]@{ id = 2 }) | Should -Be 'two'
+    }
+}

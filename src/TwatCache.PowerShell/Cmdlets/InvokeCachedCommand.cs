@@ -166,7 +166,9 @@ namespace TwatCache.PowerShell.Cmdlets
                 byte[] canonical;
                 if (Key != null)
                 {
-                    canonical = InvocationKey.ForExplicitKey(Key is PSObject pso ? pso.BaseObject : Key);
+                    // The wrapper goes in as given: PowerShell members (a PSCustomObject's properties) are part of a -Key,
+                    // and a wrapper with nothing attached encodes as its base (a string -Key still matches C# string keys).
+                    canonical = InvocationKey.ForExplicitKey(Key);
                     description = "-Key";
                 }
                 else
