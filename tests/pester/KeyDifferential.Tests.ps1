@@ -126,7 +126,10 @@ BeforeAll {
     $script:observers = @(
         { "s:$v" }
         { if ($null -eq $v) { 'null' } else { 't:' + $v.GetType().FullName } }
-        { 'j:' + (ConvertTo-Json -InputObject $v -Compress -Depth 4 -WarningAction SilentlyContinue) }
+        # A script block's JSON shows its identity (a per-object Id, a closure's generated module name), which
+        # the key leaves out by design (README: script blocks are keyed by text and what they read), so values
+        # holding one are observed through the dump instead.
+        { $d = Format-TcDump $v; if ($d -like '*System.Management.Automation.ScriptBlock*') { 'j~' + $d } else { 'j:' + (ConvertTo-Json -InputObject $v -Compress -Depth 4 -WarningAction SilentlyContinue) } }
         { 'c:' + @($v).Count + ':' + ($v | Measure-Object).Count }
         { 'n:' + ($v.PSTypeNames -join ',') }
         { 'd:' + (Format-TcDump $v) }

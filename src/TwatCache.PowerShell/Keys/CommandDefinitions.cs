@@ -18,6 +18,8 @@ namespace TwatCache.PowerShell.Keys
     internal static class CommandDefinitions
     {
         private const int MaxCommands = 512;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyValuePair<byte[], BlockAnalysis>> ScriptAnalyses =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, KeyValuePair<byte[], BlockAnalysis>>(StringComparer.Ordinal);
         private static readonly ConditionalWeakTable<CmdletInfo, string> CmdletIdentities = new ConditionalWeakTable<CmdletInfo, string>();
 
         public static void Write(KeyWalk walk, IReadOnlyList<string> names, SessionState state)
@@ -70,7 +72,7 @@ namespace TwatCache.PowerShell.Keys
                     w.WriteString(script.Path);
                     var content = FileFingerprints.Of(script.Path);
                     w.WriteBytes(content);
-                    if (content.Length > 0) WriteCalls(w, BlockAnalysis.Of(script.ScriptBlock), state, visited, depth);
+                    if (content.Length > 0) WriteCalls(w, ScriptAnalysis(script, content), state, visited, depth);
                     break;
                 case ApplicationInfo app:
                     w.WriteString("application");
@@ -85,6 +87,15 @@ namespace TwatCache.PowerShell.Keys
                     if (info.Module != null) WriteModule(w, info.Module); else w.WriteNull();
                     break;
             }
+        }
+
+        // A script's parse, reused while its content fingerprint is unchanged (reading ScriptBlock parses the file).
+        private static BlockAnalysis ScriptAnalysis(ExternalScriptInfo script, byte[] content)
+        {
+            if (ScriptAnalyses.TryGetValue(script.Path, out var cached) && ReferenceEquals(cached.Key, content)) return cached.Value;
+            var analysis = BlockAnalysis.Of(script.ScriptBlock);
+            ScriptAnalyses[script.Path] = new KeyValuePair<byte[], BlockAnalysis>(content, analysis);
+            return analysis;
         }
 
         private static void WriteCalls(CanonicalKeyWriter w, BlockAnalysis analysis, SessionState state, HashSet<string> visited, int depth)
