@@ -104,7 +104,7 @@ BeforeAll {
         if ($depth -gt 6) { return '...' }
         if ($null -eq $v) { return 'null' }
         $t = $v.GetType().FullName
-        $inner = switch ($v) {
+        $inner = switch (, $v) {   # the comma: switch would otherwise run once per item of a collection
             { $_ -is [double] } { [BitConverter]::DoubleToInt64Bits($_); break }
             { $_ -is [float] } { [BitConverter]::SingleToInt32Bits($_); break }
             { $_ -is [datetime] } { "$($_.Kind)$($_.Ticks)"; break }
