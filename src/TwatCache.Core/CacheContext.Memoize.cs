@@ -8,8 +8,8 @@ namespace TwatCache
         /// <summary>
         /// Wraps <paramref name="fn"/> so each distinct argument is computed once and then served from this
         /// context (and, on a persistent engine, from later processes). The argument is keyed in canonical
-        /// form (<see cref="KeyCanonicalizer"/>): equal values hit whatever their identity, dictionaries
-        /// regardless of order, objects by their public properties; an argument that cannot be keyed throws
+        /// form (<see cref="KeyCanonicalizer"/>): values that no code could tell apart hit (same type, same
+        /// order where order shows, same fields); an argument that cannot be keyed throws
         /// <see cref="CacheKeyException"/>. Concurrent calls with one argument run <paramref name="fn"/> once.
         /// </summary>
         /// <param name="fn">The function to memoize.</param>

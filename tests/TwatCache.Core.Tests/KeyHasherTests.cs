@@ -9,8 +9,10 @@ public class KeyHasherTests
     public void String_key_hash_is_a_fixed_vector_so_every_process_agrees()
     {
         // Computed once and pinned: a change here means the key format changed and KeyHasher.FormatVersion must move.
+        // Format 2 (issue 13, exact typed forms): the version is hashed into every key, so this vector moved from
+        // f6a8326e06398c2c122035d82f6ae9b7 (format 1) although a string's own bytes are unchanged.
         Assert.Equal(KeyHasher.HashString("default", "answer"), KeyHasher.HashString("default", "answer"));
-        Assert.Equal("f6a8326e06398c2c122035d82f6ae9b7", KeyHasher.HashString("default", "answer"));
+        Assert.Equal("f9596d8a0222a161178bd2882325ff94", KeyHasher.HashString("default", "answer"));
     }
 
     [Fact]
@@ -29,22 +31,26 @@ public class KeyHasherTests
         => Assert.NotEqual(Encode("1"), Encode(1));
 
     [Fact]
-    public void All_integer_types_meet()
+    public void Integer_types_are_different_inputs()
     {
-        Assert.Equal(Encode(5), Encode(5L));
-        Assert.Equal(Encode((short)5), Encode((byte)5));
+        Assert.NotEqual(Encode(5), Encode(5L));
+        Assert.NotEqual(Encode((short)5), Encode((byte)5));
+        Assert.NotEqual(Encode(5u), Encode(5));
+        Assert.Equal(Encode(5), Encode(5));
     }
 
     [Fact]
-    public void Negative_zero_and_zero_are_one_value()
-        => Assert.Equal(Encode(0.0), Encode(-0.0));
+    public void Negative_zero_is_not_zero()
+        => Assert.NotEqual(Encode(0.0), Encode(-0.0));
 
     [Fact]
-    public void Dictionary_insertion_order_does_not_matter()
+    public void Hashtable_insertion_order_does_not_matter_but_its_type_does()
     {
         var a = new Hashtable { ["x"] = 1, ["y"] = "two" };
-        var b = new Dictionary<string, object> { ["y"] = "two", ["x"] = 1 };
+        var b = new Hashtable { ["y"] = "two", ["x"] = 1 };
         Assert.Equal(Encode(a), Encode(b));
+        var c = new Dictionary<string, object> { ["x"] = 1, ["y"] = "two" };
+        Assert.NotEqual(Encode(a), Encode(c));
     }
 
     [Fact]
@@ -82,29 +88,34 @@ public class KeyHasherTests
     private sealed class Node { public string Name { get; set; } = ""; public Node? Next { get; set; } }
 
     [Fact]
-    public void Objects_are_keyed_by_public_properties()
+    public void Objects_are_keyed_by_their_fields()
     {
         Assert.Equal(Encode(new Node { Name = "a" }), Encode(new Node { Name = "a" }));
         Assert.NotEqual(Encode(new Node { Name = "a" }), Encode(new Node { Name = "b" }));
     }
 
     [Fact]
-    public void A_cycle_is_an_error_that_names_the_value_and_suggests_an_explicit_key()
+    public void A_cycle_is_keyed_by_its_shape()
     {
-        var n = new Node { Name = "loop" };
-        n.Next = n;
-        var ex = Assert.Throws<CacheKeyException>(() => KeyCanonicalizer.Default.Encode(n, "$node"));
-        Assert.Contains("$node", ex.Message);
-        Assert.Contains("-Key", ex.Message);
-        Assert.Equal("TwatCache.Key", ex.ErrorId);
+        var loop = new Node { Name = "loop" };
+        loop.Next = loop;
+        var pair = new Node { Name = "loop", Next = new Node { Name = "loop" } };
+        pair.Next.Next = pair;
+        var loop2 = new Node { Name = "loop" };
+        loop2.Next = loop2;
+        Assert.Equal(Encode(loop), Encode(loop2));
+        Assert.NotEqual(Encode(loop), Encode(pair));
     }
 
     [Fact]
-    public void Values_nested_past_the_bound_are_an_error_not_a_truncation()
+    public void Values_nested_past_the_bound_are_an_error_that_names_the_value_and_suggests_an_explicit_key()
     {
         object v = 1;
-        for (int i = 0; i < 20; i++) v = new object[] { v };
-        Assert.Throws<CacheKeyException>(() => KeyCanonicalizer.Default.Encode(v, "$deep"));
+        for (int i = 0; i < 100; i++) v = new object[] { v };
+        var ex = Assert.Throws<CacheKeyException>(() => KeyCanonicalizer.Default.Encode(v, "$deep"));
+        Assert.Contains("$deep", ex.Message);
+        Assert.Contains("-Key", ex.Message);
+        Assert.Equal("TwatCache.Key", ex.ErrorId);
     }
 
     [Fact]

@@ -28,7 +28,8 @@ Describe 'Bad input' {
         @{ case = 'Invoke-Cached -Context unknown'; id = 'TwatCache.Configuration*'; call = { Invoke-Cached { 1 } -Context 'no-such-context' } }
         @{ case = 'Invoke-Cached -Context ../traversal'; id = 'TwatCache.Configuration*'; call = { Invoke-Cached { 1 } -Context '../etc' } }
         @{ case = 'Invoke-Cached un-keyable variable'; id = 'TwatCache.Key*'; call = { $h = $Host; Invoke-Cached { $h.Name } } }
-        @{ case = 'Invoke-Cached cyclic -Key'; id = 'TwatCache.Key*'; call = { $a = @{}; $a.self = $a; Invoke-Cached { 1 } -Key $a } }
+        # A cyclic -Key is keyed by its shape since issue 13; a live object is still refused.
+        @{ case = 'Invoke-Cached -Key holding a stream'; id = 'TwatCache.Key*'; call = { $a = @{ s = [IO.MemoryStream]::new() }; Invoke-Cached { 1 } -Key $a } }
         @{ case = 'New-CacheContext -Name empty'; id = 'ParameterArgumentValidationError*'; call = { New-CacheContext -Name '' } }
         @{ case = 'New-CacheContext -Name ..'; id = 'TwatCache.Configuration*'; call = { New-CacheContext -Name '..' } }
         @{ case = 'New-CacheContext -Name with /'; id = 'TwatCache.Configuration*'; call = { New-CacheContext -Name 'a/b' } }

@@ -13,7 +13,7 @@ namespace TwatCache.Keys
     public static class KeyHasher
     {
         /// <summary>Version of the key format; part of every hash so old keys simply miss after a change.</summary>
-        public const int FormatVersion = 1;
+        public const int FormatVersion = 2;
 
         private static readonly byte[] Prefix = Encoding.ASCII.GetBytes("twatcache-key/" + FormatVersion + "\n");
 
@@ -40,6 +40,13 @@ namespace TwatCache.Keys
         public static string HashString(string ns, string key)
         {
             if (key == null) throw new ArgumentNullException(nameof(key));
+            if (StringForms.HasLoneSurrogate(key))
+            {
+                // UTF-8 cannot carry a lone surrogate; the writer's exact UTF-16 form keeps it apart from U+FFFD.
+                var writer = new CanonicalKeyWriter();
+                writer.WriteString(key);
+                return Hash(ns, writer.ToArray());
+            }
             int nsLength = Encoding.UTF8.GetByteCount(ns);
             int keyLength = Encoding.UTF8.GetByteCount(key);
             var buffer = ArrayPool<byte>.Shared.Rent(Prefix.Length + 4 + nsLength + 5 + keyLength);
@@ -57,7 +64,7 @@ namespace TwatCache.Keys
             }
         }
 
-        // Prefix, the namespace's byte length (in machine order, as BitConverter wrote it in format 1), the namespace.
+        // Prefix, the namespace's byte length (in machine order, as BitConverter wrote it since format 1), the namespace.
         private static int WriteHeader(byte[] buffer, string ns, int nsLength)
         {
             Buffer.BlockCopy(Prefix, 0, buffer, 0, Prefix.Length);

@@ -278,7 +278,8 @@ namespace TwatCache.PowerShell.Cmdlets
             var bare = key is PSObject pso ? pso.BaseObject : key;
             if (bare is CacheEntryInfo entry) return entry.Key;
             if (bare is string s && s.Length == 32 && IsHex(s)) return s;
-            return ctx.HashKey(InvocationKey.ForExplicitKey(bare));
+            // The wrapper goes in as given: PowerShell members (a PSCustomObject's properties) are part of a -Key.
+            return ctx.HashKey(InvocationKey.ForExplicitKey(key));
         }
 
         private static bool IsHex(string s)

@@ -128,6 +128,17 @@ namespace TwatCache.PowerShell.Cmdlets
                 foreach (var warning in _context!.Warnings) WriteWarning(warning);
             }
             _block = BlockAnalysis.Of(ScriptBlock);
+            WarnIfSelfModified(_block);
+        }
+
+        // A block that reads and changes $script:x puts x in its key and then changes it: it can never hit.
+        // Said once per block, with the way out.
+        private void WarnIfSelfModified(BlockAnalysis block)
+        {
+            if (Key != null || block.SelfModifiedVariables.Count == 0 || block.SelfModifiedWarned) return;
+            block.SelfModifiedWarned = true;
+            var names = "$" + string.Join(", $", block.SelfModifiedVariables);
+            WriteWarning($"The block reads and changes {names}: the value is part of the cache key and each run changes it, so this block never hits. Pass -Key with the inputs that identify the result to cache it.");
         }
 
         private void DetectShape()
@@ -210,7 +221,9 @@ namespace TwatCache.PowerShell.Cmdlets
                 byte[] canonical;
                 if (Key != null)
                 {
-                    canonical = InvocationKey.ForExplicitKey(Key is PSObject pso ? pso.BaseObject : Key);
+                    // The wrapper goes in as given: PowerShell members (a PSCustomObject's properties) are part of a -Key,
+                    // and a wrapper with nothing attached encodes as its base (a string -Key still matches C# string keys).
+                    canonical = InvocationKey.ForExplicitKey(Key);
                     description = "-Key";
                 }
                 else

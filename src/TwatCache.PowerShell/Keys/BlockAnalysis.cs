@@ -10,8 +10,9 @@ using TwatCache.Keys;
 namespace TwatCache.PowerShell.Keys
 {
     /// <summary>
-    /// What a script block contributes to its key, computed once per ScriptBlock instance: a fingerprint
-    /// of its text, a label (its first line), and its free variables — the variables it reads from outside.
+    /// What a script block contributes to its key, computed once per syntax tree: a fingerprint of its
+    /// text, a label (its first line), its free variables (the variables it reads from outside), the
+    /// commands it calls by name, and the qualified variables it both reads and changes.
     /// </summary>
     public sealed class BlockAnalysis
     {
@@ -33,9 +34,13 @@ namespace TwatCache.PowerShell.Keys
         private BlockAnalysis(Ast ast)
         {
             var text = ast.Extent.Text;
-            Fingerprint = KeyHasher.Fingerprint(Encoding.UTF8.GetBytes(text));
+            // A function's parameters written as "function f($x = 1) { }" sit outside its body: fingerprint the whole definition.
+            var defined = ast.Parent is FunctionDefinitionAst fd ? fd.Extent.Text : text;
+            Fingerprint = KeyHasher.Fingerprint(Encoding.UTF8.GetBytes(defined));
             Label = FirstLine(text);
             FreeVariables = FindFreeVariables(ast);
+            CommandNames = FindCommandNames(ast);
+            SelfModifiedVariables = FindSelfModified(ast, FreeVariables);
         }
 
         /// <summary>The analysis of <paramref name="block"/>, computed once per syntax tree.</summary>
@@ -49,6 +54,54 @@ namespace TwatCache.PowerShell.Keys
 
         /// <summary>Variables read from outside the block, as written (scope or drive qualifier kept, <c>using:</c> dropped).</summary>
         public IReadOnlyList<string> FreeVariables { get; }
+
+        /// <summary>Names of the commands the block calls by a literal name, nested blocks included, minus functions it defines itself.</summary>
+        public IReadOnlyList<string> CommandNames { get; }
+
+        /// <summary>
+        /// Scope- or drive-qualified variables ($script:n, $global:n, $env:N) that the block both reads and
+        /// changes: the read puts the value in the key, the change makes the next key different, so such a
+        /// block never hits.
+        /// </summary>
+        public IReadOnlyList<string> SelfModifiedVariables { get; }
+
+        /// <summary>Set once the warning about <see cref="SelfModifiedVariables"/> was written for this block.</summary>
+        internal bool SelfModifiedWarned { get; set; }
+
+        private static IReadOnlyList<string> FindCommandNames(Ast root)
+        {
+            var defined = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var f in root.FindAll(a => a is FunctionDefinitionAst, true).Cast<FunctionDefinitionAst>())
+                defined.Add(f.Name);
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var names = new List<string>();
+            foreach (var c in root.FindAll(a => a is CommandAst, true).Cast<CommandAst>().OrderBy(c => c.Extent.StartOffset))
+            {
+                var name = c.GetCommandName();
+                if (string.IsNullOrEmpty(name) || defined.Contains(name) || !seen.Add(name)) continue;
+                names.Add(name);
+            }
+            return names;
+        }
+
+        private static IReadOnlyList<string> FindSelfModified(Ast root, IReadOnlyList<string> free)
+        {
+            var qualifiedFree = new HashSet<string>(free.Where(n => n.IndexOf(':') > 0), StringComparer.OrdinalIgnoreCase);
+            if (qualifiedFree.Count == 0) return Array.Empty<string>();
+            var changed = new List<string>();
+            foreach (var v in root.FindAll(a => a is VariableExpressionAst, true).Cast<VariableExpressionAst>())
+            {
+                var name = NameOf(v);
+                if (!qualifiedFree.Contains(name) || changed.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
+                var target = v.Parent is ConvertExpressionAst conv && conv.Child == v ? conv : (Ast)v;
+                bool assigned = target.Parent is AssignmentStatementAst assign && assign.Left == target;
+                bool stepped = target.Parent is UnaryExpressionAst u && u.Child == target &&
+                    (u.TokenKind == TokenKind.PlusPlus || u.TokenKind == TokenKind.MinusMinus ||
+                     u.TokenKind == TokenKind.PostfixPlusPlus || u.TokenKind == TokenKind.PostfixMinusMinus);
+                if (assigned || stepped) changed.Add(name);
+            }
+            return changed;
+        }
 
         /// <summary>
         /// A variable is local when its first appearance in the text is a plain assignment target whose

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Text;
 using TwatCache.Keys;
@@ -7,9 +6,10 @@ using TwatCache.Keys;
 namespace TwatCache.PowerShell.Keys
 {
     /// <summary>
-    /// Builds the canonical key of one Invoke-Cached run: either the explicit <c>-Key</c> value alone, or the
-    /// block's fingerprint, its arguments, the pipeline item and the current values of its free variables.
-    /// Also describes the parts for -Verbose.
+    /// Builds the canonical key of one Invoke-Cached run: either the explicit <c>-Key</c> value alone, or
+    /// the block's fingerprint, its arguments, the pipeline item, the current values of its free variables,
+    /// the current location and the definitions of the commands it calls. All values go through one walk,
+    /// so an object shared between two of them is keyed as shared. Also describes the parts for -Verbose.
     /// </summary>
     public static class InvocationKey
     {
@@ -20,12 +20,13 @@ namespace TwatCache.PowerShell.Keys
         public static byte[] ForBlock(BlockAnalysis block, object?[]? arguments, bool hasItem, object? item, SessionState state, out string description)
         {
             var writer = new CanonicalKeyWriter();
+            var walk = new KeyWalk(writer) { Context = new KeyScope(state) };
             var canon = PSKeyCanonicalizer.Instance;
-            writer.BeginList(5);
+            writer.BeginList(8);
             writer.WriteString("block");
             writer.WriteBytes(block.Fingerprint);
-            writer.WriteEncoded(canon.Encode(arguments ?? Array.Empty<object>(), "-ArgumentList"));
-            if (hasItem) writer.WriteEncoded(canon.Encode(item, "the pipeline item ($_)"));
+            canon.Write(walk, arguments ?? Array.Empty<object>(), "-ArgumentList");
+            if (hasItem) canon.Write(walk, item, "the pipeline item ($_)");
             else writer.WriteString("no-item");
 
             var vars = block.FreeVariables;
@@ -33,29 +34,36 @@ namespace TwatCache.PowerShell.Keys
             foreach (var name in vars)
             {
                 writer.WriteString(name);
-                writer.WriteEncoded(canon.Encode(ReadVariable(state, name), "$" + name));
+                canon.Write(walk, VariableReader.Read(state, name), "$" + name);
             }
+
+            // Relative paths and native programs resolve against the current location: the current drive's
+            // name, root (a drive can be re-created elsewhere under its name), provider and path in it, and
+            // the file-system location when the current drive is on another provider. Read from the drive:
+            // Path.CurrentLocation builds a PathInfo per call, which costs a pipeline item several microseconds.
+            var drive = state.Drive.Current;
+            WriteDrive(writer, drive);
+            if (drive.Provider.Name != "FileSystem") writer.WriteString(state.Path.CurrentFileSystemLocation.Path);
+            else writer.WriteNull();
+
+            CommandDefinitions.Write(walk, block.CommandNames, state);
 
             var sb = new StringBuilder("block text");
             if (arguments != null && arguments.Length > 0) sb.Append($", {arguments.Length} argument(s)");
             if (hasItem) sb.Append(", pipeline item");
             sb.Append(vars.Count == 0 ? ", no free variables" : ", variables: $" + string.Join(", $", vars));
+            sb.Append(", location ").Append(drive.Name).Append(':').Append(drive.CurrentLocation);
+            if (block.CommandNames.Count > 0) sb.Append(", commands: ").Append(string.Join(", ", block.CommandNames));
             description = sb.ToString();
             return writer.ToArray();
         }
 
-        private static object? ReadVariable(SessionState state, string name)
+        private static void WriteDrive(CanonicalKeyWriter writer, PSDriveInfo drive)
         {
-            if (name.StartsWith("env:", StringComparison.OrdinalIgnoreCase))
-                return Environment.GetEnvironmentVariable(name.Substring(4));
-            try
-            {
-                return state.PSVariable.GetValue(name);
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                throw new CacheKeyException($"Cannot read ${name} to build the cache key: {ex.Message}. Pass -Key with the values that identify the result.", ex);
-            }
+            writer.WriteString(drive.Name);
+            writer.WriteString(drive.Root ?? string.Empty);
+            writer.WriteString(drive.Provider.Name);
+            writer.WriteString(drive.CurrentLocation ?? string.Empty);
         }
     }
 }
