@@ -21,6 +21,8 @@ namespace TwatCache.Engines.Redis
         public const string Label = "label";
         public const string Stale = "stale";
         public const string Tags = "tags";
+        public const string WriteSequence = "wseq";
+        public const string AccessSequence = "aseq";
 
         // Tags are joined with the ASCII unit separator, which tag validation keeps out of tags.
         private const char TagSeparator = '\u001f';
@@ -28,7 +30,7 @@ namespace TwatCache.Engines.Redis
         /// <summary>The metadata fields, in the order <see cref="FromMetadata"/> reads them.</summary>
         public static readonly RedisValue[] MetadataFields =
         {
-            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags,
+            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags, WriteSequence, AccessSequence,
         };
 
         /// <summary>Every field of an entry (payload included), for a write.</summary>
@@ -45,6 +47,8 @@ namespace TwatCache.Engines.Redis
             new HashEntry(Label, e.Label ?? string.Empty),
             new HashEntry(Stale, e.StaleUntil?.UtcTicks ?? 0L),
             new HashEntry(Tags, JoinTags(e.Tags)),
+            new HashEntry(WriteSequence, e.WriteSequence),
+            new HashEntry(AccessSequence, e.AccessSequence),
         };
 
         /// <summary>The stored form of a tag list.</summary>
@@ -90,6 +94,8 @@ namespace TwatCache.Engines.Redis
                 Label = field(Label).IsNull ? null : (string?)field(Label),
                 StaleUntil = stale == 0 ? (DateTimeOffset?)null : Time(stale),
                 Tags = SplitTags(field(Tags)),
+                WriteSequence = Long(field(WriteSequence)),
+                AccessSequence = Long(field(AccessSequence)),
             };
         }
 
