@@ -29,35 +29,26 @@ namespace TwatCache.Storage
 
         /// <summary>
         /// Reads the root's key file, creating it (atomically, owner-only) when missing or damaged. Every
-        /// process that calls this at once on a new root gets the same key: a key file, once in place, is
-        /// never replaced unless it is damaged, and a damaged one is replaced under a lock file.
+        /// process that calls this at once on a new root gets the same key: the file is created or replaced
+        /// only under a lock file (<c>secret.key.lock</c>), by the first caller that finds it missing or
+        /// damaged there, and readers only ever see a complete file (it is renamed into place).
         /// </summary>
         public static byte[] LoadOrCreate(string root)
         {
             var path = Path.Combine(root, FileName);
-            for (int attempt = 0; attempt < 5; attempt++)
-            {
-                var existing = TryRead(path, out bool damaged);
-                if (existing != null) return existing;
-                if (damaged) return ReplaceDamaged(root, path);
-                // File.Move never overwrites: when another process put its key in place first, this move
-                // fails and the next round reads that key. (Deleting "a file that looked missing a moment
-                // ago" here once let two processes on a new root keep two different keys.)
-                if (TryInstall(path, NewKey(), out var installed)) return installed;
-            }
-            throw new CachePathException($"The key file '{path}' cannot be created or read.");
-        }
-
-        // Under a lock, so that concurrent callers replace a damaged file once and all read the same new key.
-        private static byte[] ReplaceDamaged(string root, string path)
-        {
+            var existing = TryRead(path, out _);
+            if (existing != null) return existing;
+            // (File.Move's "fails when the target exists" is a check then a rename on Unix, not atomic: two
+            // processes creating the key at once could each keep their own, and one's entries would look
+            // tampered to the other. Hence the lock.)
             using (new LockFileLocks(root).AcquireLock(FileName, TimeSpan.FromSeconds(30)))
             {
-                var existing = TryRead(path, out bool damaged);
-                if (existing != null) return existing; // another caller replaced it meanwhile
+                existing = TryRead(path, out bool damaged);
+                if (existing != null) return existing; // another caller created or replaced it meanwhile
                 if (damaged) File.Delete(path);
-                if (TryInstall(path, NewKey(), out var installed)) return installed;
-                return TryRead(path, out _) ?? throw new CachePathException($"The key file '{path}' cannot be created or read.");
+                var key = NewKey();
+                Install(path, key);
+                return key;
             }
         }
 
@@ -68,10 +59,9 @@ namespace TwatCache.Storage
             return key;
         }
 
-        // Writes the key to a temporary file and moves it to `path` unless a file is already there.
-        private static bool TryInstall(string path, byte[] key, out byte[] installed)
+        // Writes the key to a temporary file and renames it to `path` (called under the lock, with no file there).
+        private static void Install(string path, byte[] key)
         {
-            installed = key;
             var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
@@ -81,12 +71,11 @@ namespace TwatCache.Storage
             try
             {
                 File.Move(temp, path);
-                return true;
             }
-            catch (IOException) when (File.Exists(path))
+            catch
             {
                 File.Delete(temp);
-                return false;
+                throw;
             }
         }
 
