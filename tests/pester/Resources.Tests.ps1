@@ -11,7 +11,7 @@ BeforeAll {
         $unshare = (Get-Command unshare -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
         if (-not $unshare) { throw 'This case mounts a file system: it needs Linux mount namespaces (unshare, from util-linux).' }
         # TWATCACHE_TEST_USERNS=1 takes the unprivileged path even as root (to check it).
-        $ns = if ((id -u) -eq '0' -and $env:TWATCACHE_TEST_USERNS -ne '1') { @('--mount') } else { @('--user', '--map-root-user', '--mount') }
+        [string[]] $ns = if ((id -u) -eq '0' -and $env:TWATCACHE_TEST_USERNS -ne '1') { '--mount' } else { '--user', '--map-root-user', '--mount' }
         $full = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; function Step { `$global:TcRuns++ }`n" +
             "function Mount-Or-Throw { & mount @args; if (`$LASTEXITCODE -ne 0) { throw `"mount `$args failed (`$LASTEXITCODE)`" } }`n$Script"
         $out = & $unshare @ns (Get-PwshPath) -NoProfile -NonInteractive -Command $full 2>&1
