@@ -7,7 +7,10 @@
       Build  dotnet build (Release), then lay out an importable module at out/TwatCache/: the cmdlet
              assembly, its libraries in dependencies/, and help generated from docs/help (en-US/).
       Test   Build, run the xunit tests and the Pester tests against out/TwatCache/TwatCache.psd1,
-             print "Tests: N passed, M failed" and exit non-zero on any failure.
+             print "Tests: N passed, M failed" and exit non-zero on any failure. The Redis tests use a
+             Redis-protocol server they start themselves on a loopback port: Garnet, hosted by
+             tests/TwatCache.TestRedisServer (built here), so nothing needs installing;
+             $env:TWATCACHE_TEST_REDIS = 'redis-server' runs them against a real redis-server instead.
       Package Build, then dotnet pack TwatCache.Core into out/packages (.nupkg and .snupkg); the module
              folder is out/TwatCache.
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
@@ -24,8 +27,15 @@ param(
     [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean', 'Bench')]
     [string] $Task = 'Build',
 
-    # Run only Pester files whose name matches (e.g. InvokeCached); xunit always runs in full.
-    [string] $PesterFilter = ''
+    # Run only Pester files whose name starts with one of these (comma-separated, e.g. InvokeCached or
+    # Redis,Tags); xunit runs in full unless -XunitFilter is given.
+    [string] $PesterFilter = '',
+
+    # A dotnet test --filter expression for xunit (e.g. FullyQualifiedName~Redis); default: every test.
+    [string] $XunitFilter = '',
+
+    # Test what the last Build laid out, without building again (e.g. a second pass on another Redis server).
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -92,13 +102,27 @@ function Read-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
 }
 
+function Invoke-TestServerBuild {
+    # The Garnet test server is built for the Test task only: Build and Demo do not download Garnet.
+    $project = Join-Path $Root 'tests/TwatCache.TestRedisServer/TwatCache.TestRedisServer.csproj'
+    Invoke-Native 'dotnet build (Garnet test server)' { dotnet build $project -c Release --nologo -v minimal }
+    $env:TWATCACHE_TEST_GARNET = Join-Path $Root 'tests/TwatCache.TestRedisServer/bin/Release/net10.0/TwatCache.TestRedisServer.dll'
+    # Under 'dotnet pwsh' this process is the dotnet host: the tests start the server with it.
+    $self = [Environment]::ProcessPath
+    $env:TWATCACHE_TEST_DOTNET = if ($self -and [IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $self } else { (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source }
+}
+
 function Invoke-Test {
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
+    Invoke-TestServerBuild
+    $redisKind = if ($env:TWATCACHE_TEST_REDIS) { $env:TWATCACHE_TEST_REDIS } else { 'garnet' }
+    Write-Host "==> Redis tests run on: $redisKind" -ForegroundColor Cyan
     if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
     New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
 
     Write-Host '==> xunit (tests/TwatCache.Core.Tests)' -ForegroundColor Cyan
-    dotnet test (Join-Path $Root 'tests/TwatCache.Core.Tests') -c Release --nologo --no-build `
+    $filterArgs = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
+    dotnet test (Join-Path $Root 'tests/TwatCache.Core.Tests') -c Release --nologo --no-build @filterArgs `
         --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=normal' --results-directory $ResultsDir
     $xunitExit = $LASTEXITCODE
     $trxPath = Join-Path $ResultsDir 'core.trx'

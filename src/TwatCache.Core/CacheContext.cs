@@ -38,6 +38,7 @@ namespace TwatCache
         private long _estimatedEntries, _estimatedBytes;
         private bool _estimateKnown;
         private int _disposed;
+        private readonly bool _recordMemoryHits;
 
         private CacheContext(CacheOptions options, MemoryEngine? memory, ICacheEngine? store, byte[]? secret, string? temporaryRoot, IEnumerable<string> warnings)
         {
@@ -52,6 +53,7 @@ namespace TwatCache
             _temporaryRoot = temporaryRoot;
             _warnings.AddRange(warnings);
             Since = _clock();
+            _recordMemoryHits = memory != null && store is IAccessRecorder && TracksEveryAccess(options);
             OnCreated();
             LogStartupWarnings();
         }
@@ -87,7 +89,9 @@ namespace TwatCache
                     if (o.Engine == CacheEngineKind.Auto) memory = new MemoryEngine();
                     try
                     {
-                        store = Engines.Redis.RedisEngine.Open(o);
+                        var redis = Engines.Redis.RedisEngine.Open(o);
+                        redis.TrackEveryAccess = TracksEveryAccess(o);
+                        store = redis;
                         // Hosts share the store, so only a secret they share can sign it (no per-host key file).
                         secret = SecretKeyFile.Explicit(o.Secret);
                     }
@@ -127,8 +131,7 @@ namespace TwatCache
         private static ICacheEngine OpenLocalStore(CacheOptions o, string root, Action<string> warn)
         {
             string Combine(string suffix) => System.IO.Path.Combine(root, o.Name + suffix);
-            // LRU and LFU eviction need every hit on record; without limits, hits may skip the write-back.
-            bool trackEveryAccess = (o.MaxEntries.HasValue || o.MaxBytes.HasValue) && (o.Policy == EvictionPolicy.Lru || o.Policy == EvictionPolicy.Lfu);
+            bool trackEveryAccess = TracksEveryAccess(o);
             var shared = o.SharedStores;
             LiteDbEngine OpenLiteDb(string path)
             {
@@ -147,7 +150,9 @@ namespace TwatCache
                     var small = OpenLiteDb(Combine(".litedb"));
                     try
                     {
-                        return new SizeRoutedEngine(small, OpenFiles(Combine(".files")), o.LargeValueThreshold);
+                        // One access sequence for both halves, so eviction orders their entries together.
+                        var large = Combine(".files");
+                        return new SizeRoutedEngine(small, shared != null ? shared.Open(large, () => new FileEngine(large, small.Sequence)) : new FileEngine(large, small.Sequence), o.LargeValueThreshold);
                     }
                     catch
                     {
@@ -156,6 +161,10 @@ namespace TwatCache
                     }
             }
         }
+
+        // LRU and LFU eviction need every hit on record; without limits, hits may skip the write-back.
+        private static bool TracksEveryAccess(CacheOptions o)
+            => (o.MaxEntries.HasValue || o.MaxBytes.HasValue) && (o.Policy == EvictionPolicy.Lru || o.Policy == EvictionPolicy.Lfu);
 
         /// <summary>The options this context was created with (a private copy).</summary>
         public CacheOptions Options { get; }
@@ -233,6 +242,7 @@ namespace TwatCache
             var entry = _memory?.Get(hash, now);
             if (entry != null && IsOfType(entry.Value, type))
             {
+                if (_recordMemoryHits) RecordMemoryHit(hash, now);
                 Counters.Hit();
                 LogLookup(hash, hit: true);
                 value = entry.Value;
@@ -249,6 +259,14 @@ namespace TwatCache
             LogLookup(hash, hit: false);
             value = null;
             return false;
+        }
+
+        // LRU/LFU with limits: a read served by L1 is recorded in the store too (its access sequence is the
+        // one order shared by every process), or eviction would take a just-read entry for an idle one.
+        private void RecordMemoryHit(string hash, DateTimeOffset now)
+        {
+            var store = _store;
+            if (store is IAccessRecorder recorder) OnStore(store, _ => { recorder.RecordAccess(hash, now); return true; }, false);
         }
 
         // Apart from TryGetByHash so that a memory hit does not pay for this lambda's closure.

@@ -5,7 +5,7 @@ using TwatCache.Engines.Redis;
 namespace TwatCache.Core.Tests;
 
 /// <summary>
-/// The engine contract against a real redis-server. The contract's fixed "now" (2026-01-01) is checked
+/// The engine contract against a Redis-protocol server (Garnet, or redis-server; see <see cref="RedisServer"/>). The contract's fixed "now" (2026-01-01) is checked
 /// against the stored expiry; Redis's own (wall-clock) expiry gets the same lifetime, so with lifetimes
 /// of minutes nothing vanishes under the test and each expiry assert is decided by the engine's own check.
 /// </summary>

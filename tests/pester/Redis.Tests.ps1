@@ -1,4 +1,5 @@
-# The Redis engine against a real redis-server on a free loopback port (started here, killed afterwards).
+# The Redis engine against a Redis-protocol server on a free loopback port (started here, killed afterwards):
+# Garnet by default, a real redis-server with TWATCACHE_TEST_REDIS=redis-server (RedisTestHelpers.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
@@ -19,7 +20,7 @@ Describe 'Redis engine' {
         $name = 'pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
     }
     AfterEach {
-        Invoke-RedisCli $redis EVAL "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end" 0 "twatcache:$name*" | Out-Null
+        Invoke-RedisCommand $redis EVAL "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end" 0 "twatcache:$name*" | Out-Null
         Remove-Item Env:TWATCACHE_REDIS, Env:TWATCACHE_ENGINE -ErrorAction SilentlyContinue
         Remove-TestCacheRoot $root
     }
@@ -35,7 +36,7 @@ Describe 'Redis engine' {
         $second[1] | Should -Be 1
         # Nothing went to the local store: the entry lives in Redis only.
         Test-Path (Join-Path $root "$name.litedb") | Should -BeFalse
-        @(Invoke-RedisCli $redis --scan --pattern "twatcache:${name}:*").Count | Should -Be 1
+        @(Get-RedisKeys $redis -Pattern "twatcache:${name}:*").Count | Should -Be 1
     }
 
     It 'TWATCACHE_ENGINE=Redis puts the default context on Redis' {
@@ -45,20 +46,20 @@ Describe 'Redis engine' {
         $second = Invoke-ChildPwsh -Script $script
         $second[0] | Should -Be $first[0]
         $first[1] | Should -Be 'Redis'
-        Invoke-RedisCli $redis --scan --pattern 'twatcache:default:*' | Should -Not -BeNullOrEmpty
-        Invoke-RedisCli $redis EVAL "for _,k in ipairs(redis.call('keys', 'twatcache:default:*')) do redis.call('del', k) end" 0 | Out-Null
+        Get-RedisKeys $redis -Pattern 'twatcache:default:*' | Should -Not -BeNullOrEmpty
+        Invoke-RedisCommand $redis EVAL "for _,k in ipairs(redis.call('keys', 'twatcache:default:*')) do redis.call('del', k) end" 0 | Out-Null
     }
 
     It 'an entry expires with its TTL, in Redis as well' {
         $ctx = New-CacheContext -Name $name -Engine Redis
         try {
             Invoke-Cached { Step; 'v' } -Context $ctx -Ttl 1s | Out-Null
-            $key = @(Invoke-RedisCli $redis --scan --pattern "twatcache:${name}:*")[0]
-            [int](Invoke-RedisCli $redis PTTL $key) | Should -BeGreaterThan 0
+            $key = @(Get-RedisKeys $redis -Pattern "twatcache:${name}:*")[0]
+            [int](Invoke-RedisCommand $redis PTTL $key) | Should -BeGreaterThan 0
             Invoke-Cached { Step; 'v' } -Context $ctx -Ttl 1s | Out-Null
             $global:TcRuns | Should -Be 1
             Start-Sleep -Milliseconds 1500
-            Invoke-RedisCli $redis EXISTS $key | Should -Be 0
+            Invoke-RedisCommand $redis EXISTS $key | Should -Be 0
             Invoke-Cached { Step; 'v' } -Context $ctx -Ttl 1s | Out-Null
             $global:TcRuns | Should -Be 2
         } finally { $ctx.Dispose() }
@@ -71,12 +72,13 @@ Describe 'Redis engine' {
             1..2000 | Invoke-Cached { $_ * 2 } -Context $ctx -Ttl 1h | Out-Null
             Invoke-Cached { 'keep' } -Context $other | Out-Null
             (Get-CacheStats -Context $name).Entries | Should -Be 2000
-            Invoke-RedisCli $redis CONFIG RESETSTAT | Out-Null
+            # Counts before and after (CONFIG RESETSTAT is not in Garnet).
+            $before = Get-RedisCommandCalls $redis
             Clear-Cache -Context $name -PassThru -Confirm:$false | Should -Be 2000
-            $stats = Invoke-RedisCli $redis INFO commandstats
-            $stats | Where-Object { $_ -like 'cmdstat_keys:*' } | Should -BeNullOrEmpty
-            $stats | Where-Object { $_ -like 'cmdstat_scan:*' } | Should -Not -BeNullOrEmpty
-            @(Invoke-RedisCli $redis --scan --pattern "twatcache:${name}:*").Count | Should -Be 0
+            $after = Get-RedisCommandCalls $redis
+            [long]$after['keys'] | Should -Be ([long]$before['keys']) -Because 'Clear-Cache must never send KEYS'
+            [long]$after['scan'] | Should -BeGreaterThan ([long]$before['scan'])
+            @(Get-RedisKeys $redis -Pattern "twatcache:${name}:*").Count | Should -Be 0
             (Get-CacheStats -Context "$name-other").Entries | Should -Be 1
         } finally { $ctx.Dispose(); $other.Dispose() }
     }
@@ -103,7 +105,7 @@ Describe 'Redis engine' {
         $outA | Should -Be "computed by $(Get-Content $log)"
     }
 
-    It 'with TWATCACHE_SECRET, payloads forged with redis-cli are ignored and the block runs' {
+    It 'with TWATCACHE_SECRET, payloads forged in Redis are ignored and the block runs' {
         # The attacker has write access to Redis but not the secret: it makes an unsigned entry of its own...
         $attacker = New-CacheContext -Name "$name-attacker" -Engine Redis
         Invoke-Cached { 'forged' } -Key 'k' -Context $attacker | Out-Null
@@ -115,23 +117,23 @@ Describe 'Redis engine' {
             $ctx = New-CacheContext -Name $name -Engine Redis
             Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
             $victimKey = "twatcache:${name}:" + $ctx.HashKey('k')
-            # ...and copies it over the signed one with redis-cli.
-            Invoke-RedisCli $redis COPY $forgedKey $victimKey REPLACE | Should -Be 1
+            # ...and copies it over the signed one.
+            Copy-RedisKey $redis -From $forgedKey -To $victimKey | Should -Be 1
             Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
             $global:TcRuns | Should -Be 2
             # Bytes that are no envelope at all are a miss too.
-            Invoke-RedisCli $redis HSET $victimKey payload 'not an envelope' | Out-Null
+            Invoke-RedisCommand $redis HSET $victimKey payload 'not an envelope' | Out-Null
             Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $ctx | Should -Be 'genuine'
             $global:TcRuns | Should -Be 3
             $ctx.Dispose()
         } finally { Remove-Item Env:TWATCACHE_SECRET -ErrorAction SilentlyContinue }
 
         # Control: without the secret the copied entry would have been served.
-        Invoke-RedisCli $redis COPY $forgedKey $victimKey REPLACE | Out-Null
+        Copy-RedisKey $redis -From $forgedKey -To $victimKey | Out-Null
         $unsigned = New-CacheContext -Name $name -Engine Redis
         try { Invoke-Cached { Step; 'genuine' } -Key 'k' -Context $unsigned | Should -Be 'forged' }
         finally { $unsigned.Dispose() }
-        Invoke-RedisCli $redis DEL $forgedKey | Out-Null
+        Invoke-RedisCommand $redis DEL $forgedKey | Out-Null
     }
 
     It 'a server down at start: New-CacheContext warns once, runs on memory and returns the results' {

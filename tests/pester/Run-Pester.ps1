@@ -12,7 +12,10 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 $env:TWATCACHE_TEST_MODULE = (Resolve-Path $ModulePath).Path
-$files = Get-ChildItem (Join-Path $PSScriptRoot '*.Tests.ps1') | Where-Object Name -like "$Filter*"
+# -Filter: comma-separated name prefixes (empty: every file).
+$prefixes = @($Filter -split ',' | ForEach-Object Trim)
+$files = Get-ChildItem (Join-Path $PSScriptRoot '*.Tests.ps1') | Where-Object { $n = $_.Name; @($prefixes | Where-Object { $n -like "$_*" }).Count -gt 0 }
+if (-not $files) { throw "No Pester file matches '$Filter'." }
 $config = New-PesterConfiguration
 $config.Run.Path = @($files.FullName)
 $config.Run.PassThru = $true

@@ -45,6 +45,18 @@ namespace TwatCache.Engines
         /// <summary>Last read or write (UTC).</summary>
         public DateTimeOffset LastAccess { get; set; }
 
+        /// <summary>
+        /// Where the entry's write falls in the store's sequence (a counter shared by the store's processes):
+        /// FIFO eviction order, exact where clock times tie. 0 when unknown (entries of older versions).
+        /// </summary>
+        public long WriteSequence { get; set; }
+
+        /// <summary>
+        /// Where the entry's last recorded read or write falls in the store's sequence: LRU eviction order
+        /// (and LFU's tie-break), exact where clock times tie. 0 when unknown.
+        /// </summary>
+        public long AccessSequence { get; set; }
+
         /// <summary>Number of reads served from this entry.</summary>
         public long Hits { get => Interlocked.Read(ref _hits); set => Interlocked.Exchange(ref _hits, value); }
 
@@ -97,7 +109,7 @@ namespace TwatCache.Engines
         {
             Format = Format, Created = Created, Expires = Expires, Sliding = Sliding, AbsoluteExpires = AbsoluteExpires,
             LastAccess = LastAccess, Hits = Hits, SizeBytes = SizeBytes, Label = Label,
-            StaleUntil = StaleUntil, Tags = Tags,
+            StaleUntil = StaleUntil, Tags = Tags, WriteSequence = WriteSequence, AccessSequence = AccessSequence,
         };
     }
 }

@@ -13,7 +13,8 @@ namespace TwatCache.Engines
     /// <summary>
     /// Persistent engine with one directory per entry, named by the hashed key (no user text in paths):
     /// <c>data</c> holds a small header (times, format, length, XxHash64 of the payload, label) and the
-    /// payload; <c>access</c> holds the read metadata (last access, hits, sliding expiry) so a hit never
+    /// payload; <c>access</c> holds the read metadata (last access, hits, sliding expiry, write and access
+    /// sequence numbers from the store's counter in <c>&lt;store&gt;.locks/_sequence</c>) so a hit never
     /// rewrites a large payload. Both are written to a temporary name and renamed over the old file, so a
     /// reader sees the old or the new entry, never half of one. Reads verify length and checksum; a damaged
     /// entry is a miss and is deleted. Directories are 0700 and files 0600 on Unix.
@@ -23,13 +24,14 @@ namespace TwatCache.Engines
     /// so removing a tag lists one directory and reads the small meta files, never a payload. Markers left
     /// behind by removals or rewrites are checked against the meta file and dropped.
     /// </summary>
-    public sealed class FileEngine : ICacheEngine, ICrossProcessLocking
+    public sealed class FileEngine : ICacheEngine, ICrossProcessLocking, IAccessRecorder
     {
         private const string DataName = "data", AccessName = "access", MetaName = "meta";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("TCF1");
         private const long NoExpiry = long.MaxValue;
         private readonly LockFileLocks _locks;
         private readonly string _tagRoot;
+        private readonly SequenceFile _sequence;
         private long _writes;
 
         /// <summary>Writes between two opportunistic purges of expired entries.</summary>
@@ -39,7 +41,11 @@ namespace TwatCache.Engines
         public const int PurgeScan = 128;
 
         /// <summary>Uses (creating it) <paramref name="directory"/> for the entries.</summary>
-        public FileEngine(string directory)
+        public FileEngine(string directory) : this(directory, null) { }
+
+        // `sequence`: the access sequence of the store this engine is part of (Auto shares LiteDb's, so that
+        // eviction compares entries of both engines); null: one of its own beside the lock files.
+        internal FileEngine(string directory, SequenceFile? sequence)
         {
             Location = Path.GetFullPath(directory);
             try
@@ -48,6 +54,7 @@ namespace TwatCache.Engines
                 UnixPermissions.Set(Location, UnixPermissions.OwnerOnlyDirectory);
                 _locks = new LockFileLocks(Location + ".locks");
                 _tagRoot = Location + ".tags";
+                _sequence = sequence ?? new SequenceFile(Path.Combine(_locks.Directory, "_sequence"));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -82,9 +89,23 @@ namespace TwatCache.Engines
                 return null;
             }
             entry.Touch(now);
+            entry.AccessSequence = _sequence.Next();
             WriteAccess(dir, entry);
             return entry;
         }
+
+        /// <inheritdoc />
+        public void RecordAccess(string key, DateTimeOffset now) => RetryOnRace(() =>
+        {
+            var dir = EntryDirectory(key);
+            var entry = ReadMetadata(dir);
+            if (entry == null) return false;
+            entry.Hits++;
+            entry.LastAccess = now;
+            entry.AccessSequence = _sequence.Next();
+            WriteAccess(dir, entry);
+            return true;
+        });
 
         /// <inheritdoc />
         public CacheEntry? GetStale(string key, DateTimeOffset now) => RetryOnRace(() => GetStaleOnce(key, now));
@@ -154,7 +175,11 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public void Set(CacheEntry entry) => RetryOnRace(() => { SetOnce(entry); return true; });
+        public void Set(CacheEntry entry)
+        {
+            entry.WriteSequence = entry.AccessSequence = _sequence.Next();
+            RetryOnRace(() => { SetOnce(entry); return true; });
+        }
 
         private void SetOnce(CacheEntry entry)
         {
@@ -406,11 +431,17 @@ namespace TwatCache.Engines
             byte[] a;
             try { a = File.ReadAllBytes(Path.Combine(dir, AccessName)); }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException) { return; }
-            if (a.Length != 32 || BitConverter.ToInt64(a, 0) != e.Created.UtcTicks) return; // belongs to an older write
+            // 32 bytes (written before sequences existed) or 48 (with the write and access sequences).
+            if ((a.Length != 32 && a.Length != 48) || BitConverter.ToInt64(a, 0) != e.Created.UtcTicks) return; // belongs to an older write
             e.LastAccess = new DateTimeOffset(BitConverter.ToInt64(a, 8), TimeSpan.Zero);
             e.Hits = BitConverter.ToInt64(a, 16);
             long expires = BitConverter.ToInt64(a, 24);
             e.Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero);
+            if (a.Length == 48)
+            {
+                e.WriteSequence = BitConverter.ToInt64(a, 32);
+                e.AccessSequence = BitConverter.ToInt64(a, 40);
+            }
         }
 
         // Created time of the entry in <paramref name="dir"/> from its data header, or null when absent or damaged.
@@ -500,6 +531,8 @@ namespace TwatCache.Engines
                     w.Write(e.LastAccess.UtcTicks);
                     w.Write(e.Hits);
                     w.Write(e.Expires?.UtcTicks ?? NoExpiry);
+                    w.Write(e.WriteSequence);
+                    w.Write(e.AccessSequence);
                     w.Flush();
                 });
             }

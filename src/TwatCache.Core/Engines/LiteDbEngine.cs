@@ -18,7 +18,7 @@ namespace TwatCache.Engines
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
     /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
     /// </summary>
-    public sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable
+    public sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
     {
         private const string CollectionName = "entries";
         private const long NoExpiry = long.MaxValue;
@@ -28,6 +28,9 @@ namespace TwatCache.Engines
         private readonly ILiteCollection<BsonDocument> _entries;
         private readonly LockFileLocks _locks;
         private long _writes;
+
+        /// <summary>The store's access sequence (eviction order across processes), kept beside the lock files.</summary>
+        internal SequenceFile Sequence { get; }
 
         /// <summary>Writes between two opportunistic purges of expired entries.</summary>
         public const int PurgeEvery = 32;
@@ -44,6 +47,7 @@ namespace TwatCache.Engines
             var dir = Path.GetDirectoryName(Location);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
             _locks = new LockFileLocks(Location + ".locks");
+            Sequence = new SequenceFile(Path.Combine(_locks.Directory, "_sequence"));
             try
             {
                 _db = new LiteDatabase(new ConnectionString { Filename = Location, Connection = ConnectionType.Shared });
@@ -230,11 +234,24 @@ namespace TwatCache.Engines
             var storedAccess = entry.LastAccess;
             entry.Touch(now);
             if (!TrackEveryAccess && !NeedsAccessWrite(entry, storedAccess, now)) return entry;
+            entry.AccessSequence = Sequence.Next();
             doc["access"] = now.UtcTicks;
             doc["hits"] = entry.Hits;
+            doc["aseq"] = entry.AccessSequence;
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
             _entries.Update(doc);
             return entry;
+        });
+
+        /// <inheritdoc />
+        public void RecordAccess(string key, DateTimeOffset now) => Retry(() =>
+        {
+            var doc = _entries.FindById(key);
+            if (doc == null) return false;
+            doc["access"] = now.UtcTicks;
+            doc["hits"] = doc["hits"].AsInt64 + 1;
+            doc["aseq"] = Sequence.Next();
+            return _entries.Update(doc);
         });
 
         /// <summary>
@@ -294,6 +311,7 @@ namespace TwatCache.Engines
         public void Set(CacheEntry entry)
         {
             if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; the entry has none.", nameof(entry));
+            entry.WriteSequence = entry.AccessSequence = Sequence.Next();
             Retry(() => _entries.Upsert(ToDocument(entry)));
             if (Interlocked.Increment(ref _writes) % PurgeEvery == 0) PurgeSome(entry.LastAccess);
         }
@@ -305,9 +323,11 @@ namespace TwatCache.Engines
             if (entries == null) throw new ArgumentNullException(nameof(entries));
             if (entries.Count == 0) return;
             var docs = new List<BsonDocument>(entries.Count);
+            long sequence = Sequence.Reserve(entries.Count); // in list order, one counter update for the batch
             foreach (var entry in entries)
             {
                 if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; an entry has none.", nameof(entries));
+                entry.WriteSequence = entry.AccessSequence = sequence++;
                 docs.Add(ToDocument(entry));
             }
             Retry(() => _entries.Upsert(docs));
@@ -368,7 +388,7 @@ namespace TwatCache.Engines
         }
 
         private static readonly BsonExpression MetadataFields = BsonExpression.Create(
-            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags, cap: $.cap }");
+            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags, cap: $.cap, wseq: $.wseq, aseq: $.aseq }");
 
         // A busy file (another process mid-transaction) is worth waiting for; anything else is not.
         private static bool IsBusy(Exception ex)
@@ -403,6 +423,8 @@ namespace TwatCache.Engines
             ["stale"] = e.StaleUntil?.UtcTicks ?? 0L,
             ["tags"] = new BsonArray(e.Tags.Select(t => new BsonValue(t))),
             ["cap"] = e.AbsoluteExpires?.UtcTicks ?? 0L,
+            ["wseq"] = e.WriteSequence,
+            ["aseq"] = e.AccessSequence,
         };
 
         private static CacheEntry FromDocument(BsonDocument d, bool withPayload)
@@ -424,6 +446,9 @@ namespace TwatCache.Engines
                 Tags = d["tags"].IsArray ? d["tags"].AsArray.Where(t => t.IsString).Select(t => t.AsString).ToArray() : Array.Empty<string>(),
                 // Documents written before the cap existed have no "cap" field: no absolute limit.
                 AbsoluteExpires = d["cap"].IsInt64 && d["cap"].AsInt64 > 0 ? new DateTimeOffset(d["cap"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
+                // Documents written before sequences existed have neither field: 0 sorts them first, by time.
+                WriteSequence = d["wseq"].IsNumber ? d["wseq"].AsInt64 : 0,
+                AccessSequence = d["aseq"].IsNumber ? d["aseq"].AsInt64 : 0,
             };
         }
 

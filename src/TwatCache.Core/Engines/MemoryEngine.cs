@@ -13,6 +13,7 @@ namespace TwatCache.Engines
     {
         private readonly MemoryCache _cache;
         private long _writes;
+        private long _sequence; // eviction order of this process's entries (see CacheEntry.AccessSequence)
 
         /// <summary>Creates an empty memory engine; <paramref name="maxEntries"/> caps the entry count when set.</summary>
         public MemoryEngine(long? maxEntries = null)
@@ -44,6 +45,7 @@ namespace TwatCache.Engines
                 return null;
             }
             entry.Touch(now);
+            entry.AccessSequence = Interlocked.Increment(ref _sequence);
             return entry;
         }
 
@@ -75,6 +77,7 @@ namespace TwatCache.Engines
         /// </remarks>
         public void Set(CacheEntry entry)
         {
+            entry.WriteSequence = entry.AccessSequence = Interlocked.Increment(ref _sequence);
             _cache.Set(entry.Key, entry, new MemoryCacheEntryOptions { Size = 1 });
             if (Interlocked.Increment(ref _writes) % SweepEvery == 0) RemoveExpired(entry.LastAccess);
         }

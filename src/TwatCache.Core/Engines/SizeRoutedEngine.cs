@@ -11,7 +11,7 @@ namespace TwatCache.Engines
     /// ones to a large-value engine (File). Reads try the small engine first. A rewrite that changes size
     /// class removes the old copy from the other engine. Locks come from the small engine.
     /// </summary>
-    public sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable
+    public sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
     {
         private readonly ICacheEngine _small, _large;
         private readonly int _threshold;
@@ -43,6 +43,14 @@ namespace TwatCache.Engines
 
         /// <inheritdoc />
         public CacheEntry? GetStale(string key, DateTimeOffset now) => _small.GetStale(key, now) ?? _large.GetStale(key, now);
+
+        /// <inheritdoc />
+        /// <remarks>The entry lives in one of the two engines; the other finds nothing and does nothing.</remarks>
+        public void RecordAccess(string key, DateTimeOffset now)
+        {
+            (_small as IAccessRecorder)?.RecordAccess(key, now);
+            (_large as IAccessRecorder)?.RecordAccess(key, now);
+        }
 
         /// <inheritdoc />
         public int RemoveByTag(string tag) => _small.RemoveByTag(tag) + _large.RemoveByTag(tag);

@@ -18,8 +18,7 @@ namespace TwatCache.Locking
         public LockFileLocks(string directory)
         {
             Directory = System.IO.Path.GetFullPath(directory);
-            System.IO.Directory.CreateDirectory(Directory);
-            UnixPermissions.Set(Directory, UnixPermissions.OwnerOnlyDirectory);
+            UnixPermissions.CreateDirectory(Directory, UnixPermissions.OwnerOnlyDirectory);
         }
 
         /// <summary>Where the lock files live.</summary>

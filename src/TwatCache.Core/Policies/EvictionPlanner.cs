@@ -8,7 +8,9 @@ namespace TwatCache.Policies
     /// <summary>
     /// Chooses which entries leave a store that is over <see cref="CacheOptions.MaxEntries"/> or
     /// <see cref="CacheOptions.MaxBytes"/>: LRU by last access, LFU by hits (then last access), FIFO by
-    /// creation, Random by a shuffle. Expired entries always go first.
+    /// creation, Random by a shuffle. Expired entries always go first. "Last access" and "creation" are the
+    /// store's sequence numbers (<see cref="CacheEntry.AccessSequence"/>, <see cref="CacheEntry.WriteSequence"/>),
+    /// not clock times, which tie within a clock tick; times only order entries without sequence numbers.
     /// </summary>
     public static class EvictionPlanner
     {
@@ -39,12 +41,12 @@ namespace TwatCache.Policies
             IOrderedEnumerable<CacheEntry> expiredFirst = list.OrderBy(e => e.IsExpiredAt(now) ? 0 : 1);
             switch (policy)
             {
-                case EvictionPolicy.Lfu: return expiredFirst.ThenBy(e => e.Hits).ThenBy(e => e.LastAccess);
-                case EvictionPolicy.Fifo: return expiredFirst.ThenBy(e => e.Created);
+                case EvictionPolicy.Lfu: return expiredFirst.ThenBy(e => e.Hits).ThenBy(e => e.AccessSequence).ThenBy(e => e.LastAccess);
+                case EvictionPolicy.Fifo: return expiredFirst.ThenBy(e => e.WriteSequence).ThenBy(e => e.Created);
                 case EvictionPolicy.Random:
                     var rng = _random ??= new Random(Guid.NewGuid().GetHashCode());
                     return expiredFirst.ThenBy(_ => rng.Next());
-                default: return expiredFirst.ThenBy(e => e.LastAccess);
+                default: return expiredFirst.ThenBy(e => e.AccessSequence).ThenBy(e => e.LastAccess);
             }
         }
     }

@@ -48,8 +48,8 @@ namespace TwatCache.Storage
             {
                 bool existed = Directory.Exists(full);
                 if (existed) RefuseUnsafe(full);
-                Directory.CreateDirectory(full);
-                UnixPermissions.Set(full, UnixPermissions.OwnerOnlyDirectory);
+                // Owner-only from its creation: another process starting at the same moment checks it.
+                UnixPermissions.CreateDirectory(full, UnixPermissions.OwnerOnlyDirectory);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
+using TwatCache.Locking;
 
 namespace TwatCache.Storage
 {
@@ -26,42 +27,68 @@ namespace TwatCache.Storage
             return string.IsNullOrEmpty(text) ? null : Encoding.UTF8.GetBytes(text);
         }
 
-        /// <summary>Reads the root's key file, creating it (atomically, owner-only) when missing or damaged.</summary>
+        /// <summary>
+        /// Reads the root's key file, creating it (atomically, owner-only) when missing or damaged. Every
+        /// process that calls this at once on a new root gets the same key: the file is created or replaced
+        /// only under a lock file (<c>secret.key.lock</c>), by the first caller that finds it missing or
+        /// damaged there, and readers only ever see a complete file (it is renamed into place).
+        /// </summary>
         public static byte[] LoadOrCreate(string root)
         {
             var path = Path.Combine(root, FileName);
-            for (int attempt = 0; attempt < 3; attempt++)
+            var existing = TryRead(path, out _);
+            if (existing != null) return existing;
+            // (File.Move's "fails when the target exists" is a check then a rename on Unix, not atomic: two
+            // processes creating the key at once could each keep their own, and one's entries would look
+            // tampered to the other. Hence the lock.)
+            using (new LockFileLocks(root).AcquireLock(FileName, TimeSpan.FromSeconds(30)))
             {
-                var existing = TryRead(path);
-                if (existing != null) return existing;
-                var key = new byte[KeyLength];
-                using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(key);
-                var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    UnixPermissions.Set(temp, UnixPermissions.OwnerOnlyFile);
-                    fs.Write(key, 0, key.Length);
-                }
-                try
-                {
-                    if (File.Exists(path)) File.Delete(path); // only reached when the file is damaged
-                    File.Move(temp, path);                    // fails when another process won the race
-                    return key;
-                }
-                catch (IOException)
-                {
-                    File.Delete(temp);
-                }
+                existing = TryRead(path, out bool damaged);
+                if (existing != null) return existing; // another caller created or replaced it meanwhile
+                if (damaged) File.Delete(path);
+                var key = NewKey();
+                Install(path, key);
+                return key;
             }
-            throw new CachePathException($"The key file '{path}' cannot be created or read.");
         }
 
-        private static byte[]? TryRead(string path)
+        private static byte[] NewKey()
         {
+            var key = new byte[KeyLength];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(key);
+            return key;
+        }
+
+        // Writes the key to a temporary file and renames it to `path` (called under the lock, with no file there).
+        private static void Install(string path, byte[] key)
+        {
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                UnixPermissions.Set(temp, UnixPermissions.OwnerOnlyFile);
+                fs.Write(key, 0, key.Length);
+            }
+            try
+            {
+                File.Move(temp, path);
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+        }
+
+        // The key, or null with `damaged` telling a file of the wrong length from a missing one.
+        private static byte[]? TryRead(string path, out bool damaged)
+        {
+            damaged = false;
             try
             {
                 var bytes = File.ReadAllBytes(path);
-                return bytes.Length == KeyLength ? bytes : null;
+                if (bytes.Length == KeyLength) return bytes;
+                damaged = true;
+                return null;
             }
             catch (FileNotFoundException)
             {

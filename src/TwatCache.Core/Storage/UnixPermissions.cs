@@ -13,6 +13,7 @@ namespace TwatCache.Storage
     {
         private static readonly MethodInfo? SetMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(void) });
         private static readonly MethodInfo? GetMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+        private static readonly MethodInfo? CreateWithMode = typeof(Directory).GetMethod("CreateDirectory", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(void) });
 
         /// <summary>True on Linux and macOS.</summary>
         public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
@@ -33,6 +34,33 @@ namespace TwatCache.Storage
             {
                 throw new CachePathException($"Cannot set permissions on '{path}': {ex.InnerException.Message}", ex.InnerException);
             }
+        }
+
+        /// <summary>
+        /// Creates <paramref name="path"/> (and missing parents) with <paramref name="mode"/> from the start
+        /// where the runtime can, then sets the mode exactly (the umask may have narrowed it). A directory
+        /// that exists for a moment with wider bits would make another process that checks it (such as
+        /// <see cref="CacheRoot.RefuseUnsafe"/>) refuse it.
+        /// </summary>
+        public static void CreateDirectory(string path, int mode)
+        {
+            if (Supported && CreateWithMode != null && !Directory.Exists(path))
+            {
+                var enumType = CreateWithMode.GetParameters()[1].ParameterType;
+                try
+                {
+                    CreateWithMode.Invoke(null, new[] { path, Enum.ToObject(enumType, mode) });
+                }
+                catch (TargetInvocationException ex) when (ex.InnerException != null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                }
+            }
+            else
+            {
+                Directory.CreateDirectory(path);
+            }
+            Set(path, mode);
         }
 
         /// <summary>Reads the permission bits, or null where unsupported.</summary>

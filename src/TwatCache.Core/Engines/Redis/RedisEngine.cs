@@ -21,7 +21,7 @@ namespace TwatCache.Engines.Redis
     /// caller's <c>now</c>, as the local engines do. Connection problems raise
     /// <see cref="CacheEngineUnavailableException"/> within the operation timeout.
     /// </remarks>
-    public sealed class RedisEngine : ICacheEngine, ICrossProcessLocking, IAsyncCrossProcessLocking
+    public sealed class RedisEngine : ICacheEngine, ICrossProcessLocking, IAsyncCrossProcessLocking, IAccessRecorder
     {
         /// <summary>Environment variable read when no connection string is given.</summary>
         public const string ConnectionVariable = "TWATCACHE_REDIS";
@@ -32,6 +32,7 @@ namespace TwatCache.Engines.Redis
         private readonly string _prefix;
         private readonly string _lockPrefix;
         private readonly string _tagPrefix;
+        private readonly RedisKey _sequenceKey; // INCR counter: eviction order across hosts (CacheEntry.AccessSequence)
 
         /// <summary>
         /// Connects (or reuses this process's connection) to <paramref name="connectionString"/>, a
@@ -50,6 +51,7 @@ namespace TwatCache.Engines.Redis
             _prefix = "twatcache:" + context + ":";
             _lockPrefix = "twatcache-lock:" + context + ":";
             _tagPrefix = "twatcache-tag:" + context + ":";
+            _sequenceKey = "twatcache-seq:" + context;
             Location = "redis://" + RedisConnections.Describe(connectionString) + "/" + _db.Database + "/" + _prefix;
         }
 
@@ -70,6 +72,12 @@ namespace TwatCache.Engines.Redis
 
         /// <summary>How long a cross-process lock lives without renewal, i.e. how soon a dead owner's lock frees.</summary>
         public TimeSpan LockLease { get; set; } = TimeSpan.FromSeconds(15);
+
+        /// <summary>
+        /// Give every hit an access sequence number (one INCR more per hit), for contexts that evict by LRU or
+        /// LFU; otherwise only writes take one.
+        /// </summary>
+        public bool TrackEveryAccess { get; set; }
 
         /// <inheritdoc />
         public string Name => "Redis";
@@ -101,12 +109,30 @@ namespace TwatCache.Engines.Redis
             // Recording the read need not hold the caller up; commands on one connection stay in order.
             _db.HashIncrement(redisKey, RedisEntryCodec.Hits, 1, CommandFlags.FireAndForget);
             _db.HashSet(redisKey, RedisEntryCodec.Access, now.UtcTicks, flags: CommandFlags.FireAndForget);
+            if (TrackEveryAccess)
+            {
+                entry.AccessSequence = _db.StringIncrement(_sequenceKey);
+                _db.HashSet(redisKey, RedisEntryCodec.AccessSequence, entry.AccessSequence, flags: CommandFlags.FireAndForget);
+            }
             if (entry.Sliding.HasValue && entry.Expires.HasValue)
             {
                 _db.HashSet(redisKey, RedisEntryCodec.Expires, entry.Expires!.Value.UtcTicks, flags: CommandFlags.FireAndForget);
                 _db.KeyExpire(redisKey, entry.RetainUntil!.Value - now, CommandFlags.FireAndForget);
             }
             return entry;
+        });
+
+        /// <inheritdoc />
+        /// <remarks>Only an existing entry is updated (a transaction conditioned on the key), so no stray hash appears.</remarks>
+        public void RecordAccess(string key, DateTimeOffset now) => Guard(() =>
+        {
+            var redisKey = (RedisKey)RedisKeyOf(key);
+            long sequence = _db.StringIncrement(_sequenceKey);
+            var tx = _db.CreateTransaction();
+            tx.AddCondition(Condition.KeyExists(redisKey));
+            _ = tx.HashIncrementAsync(redisKey, RedisEntryCodec.Hits, 1);
+            _ = tx.HashSetAsync(redisKey, new[] { new HashEntry(RedisEntryCodec.Access, now.UtcTicks), new HashEntry(RedisEntryCodec.AccessSequence, sequence) });
+            return tx.Execute();
         });
 
         /// <inheritdoc />
@@ -167,6 +193,7 @@ namespace TwatCache.Engines.Redis
                 // whose entry is missing or untagged is harmless, RemoveByTag checks each one.
                 if (entry.Tags.Count > 0)
                     _db.Wait(Task.WhenAll(entry.Tags.Select(t => _db.SetAddAsync(RedisTagKeyOf(t), entry.Key))));
+                entry.WriteSequence = entry.AccessSequence = _db.StringIncrement(_sequenceKey);
                 // One transaction, so a reader never sees new fields with the old expiry (or none).
                 var tx = _db.CreateTransaction();
                 _ = tx.KeyDeleteAsync(redisKey);
@@ -191,6 +218,7 @@ namespace TwatCache.Engines.Redis
                 removed += _db.Wait(Task.WhenAll(deletions)).Count(d => d);
             }
             foreach (var page in ScanPages(_tagPrefix)) _db.Wait(Task.WhenAll(page.Select(k => _db.KeyDeleteAsync(k))));
+            _db.KeyDelete(_sequenceKey); // no entry is left to compare with
             return removed;
         });
 

@@ -22,6 +22,8 @@ namespace TwatCache.Engines.Redis
         public const string Stale = "stale";
         public const string Tags = "tags";
         public const string Cap = "cap";
+        public const string WriteSequence = "wseq";
+        public const string AccessSequence = "aseq";
 
         // Tags are joined with the ASCII unit separator, which tag validation keeps out of tags.
         private const char TagSeparator = '\u001f';
@@ -29,7 +31,7 @@ namespace TwatCache.Engines.Redis
         /// <summary>The metadata fields, in the order <see cref="FromMetadata"/> reads them.</summary>
         public static readonly RedisValue[] MetadataFields =
         {
-            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags, Cap,
+            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags, Cap, WriteSequence, AccessSequence,
         };
 
         /// <summary>Every field of an entry (payload included), for a write.</summary>
@@ -47,6 +49,8 @@ namespace TwatCache.Engines.Redis
             new HashEntry(Stale, e.StaleUntil?.UtcTicks ?? 0L),
             new HashEntry(Tags, JoinTags(e.Tags)),
             new HashEntry(Cap, e.AbsoluteExpires?.UtcTicks ?? 0L),
+            new HashEntry(WriteSequence, e.WriteSequence),
+            new HashEntry(AccessSequence, e.AccessSequence),
         };
 
         /// <summary>The stored form of a tag list.</summary>
@@ -94,6 +98,8 @@ namespace TwatCache.Engines.Redis
                 StaleUntil = stale == 0 ? (DateTimeOffset?)null : Time(stale),
                 Tags = SplitTags(field(Tags)),
                 AbsoluteExpires = cap == 0 ? (DateTimeOffset?)null : Time(cap),
+                WriteSequence = Long(field(WriteSequence)),
+                AccessSequence = Long(field(AccessSequence)),
             };
         }
 
