@@ -105,6 +105,16 @@ Describe 'Sound keys: type identity and exact values' {
         Invoke-Cached { $x.Twice } | Should -Be 3
     }
 
+    It 'numbers PowerShell has formatted or serialized are keyed as plain numbers (its cached views are not members)' {
+        # ConvertTo-Json and formatting make PowerShell cache its psobject/psbase/pstypenames views of the
+        # shared boxed small integers; those views show the number itself and must not refuse or split keys.
+        $null = 1, 2 | ConvertTo-Json
+        $null = 1, 2 | Format-Table | Out-String
+        1, 2 | Invoke-Cached { Step; $_ * 10 } | Should -Be 10, 20
+        1, 2 | Invoke-Cached { Step; $_ * 10 } | Should -Be 10, 20
+        $global:TcRuns | Should -Be 2
+    }
+
     It 'the same PSCustomObject built again hits' {
         $o = [pscustomobject]@{ Name = 'a'; N = 1 }; Invoke-Cached { Step; $o.Name } | Out-Null
         $o = [pscustomobject]@{ Name = 'a'; N = 1 }; Invoke-Cached { Step; $o.Name } | Out-Null

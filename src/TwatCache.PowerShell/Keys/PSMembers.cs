@@ -22,13 +22,13 @@ namespace TwatCache.PowerShell.Keys
         public static bool HasAttachments(object value)
         {
             if (InstanceMembersOf == null || InstanceTypeNamesOf == null) return false;
-            return InstanceMembersOf(value) != null || InstanceTypeNamesOf(value) != null;
+            return HasOwn(InstanceMembersOf(value)) || InstanceTypeNamesOf(value) != null;
         }
 
         /// <summary>True when the object (a PSObject or a bare object) has members of its own; no list is built.</summary>
         public static bool HasInstanceMembers(object value)
         {
-            if (InstanceMembersOf != null) return InstanceMembersOf(value) != null;
+            if (InstanceMembersOf != null) return HasOwn(InstanceMembersOf(value));
             return Instance(value).Count > 0;
         }
 
@@ -40,15 +40,36 @@ namespace TwatCache.PowerShell.Keys
             {
                 var members = InstanceMembersOf(value);
                 if (members != null)
-                    foreach (PSMemberInfo m in members) list.Add(m);
+                    foreach (PSMemberInfo m in members)
+                        if (!IsEngineView(m)) list.Add(m);
                 return list;
             }
             if (value is PSObject pso)
             {
                 foreach (var m in pso.Members)
-                    if (m.IsInstance && !(m is PSMethod)) list.Add(m);
+                    if (m.IsInstance && !(m is PSMethod) && !IsEngineView(m)) list.Add(m);
             }
             return list;
+        }
+
+        // PowerShell itself caches its standard views of an object (the psobject/psbase/psadapted/psextended
+        // member sets, the pstypenames property) in the same side table, e.g. after ConvertTo-Json or
+        // formatting touched a boxed number. They show the object itself, which is keyed anyway: not attachments.
+        private static readonly HashSet<string> EngineViewNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "psobject", "psbase", "psadapted", "psextended", "pstypenames",
+        };
+
+        private static bool IsEngineView(PSMemberInfo m)
+            => EngineViewNames.Contains(m.Name)
+               && (m is PSMemberSet || (m is PSCodeProperty cp && cp.GetterCodeReference?.DeclaringType?.Assembly == typeof(PSObject).Assembly));
+
+        private static bool HasOwn(IEnumerable? members)
+        {
+            if (members == null) return false;
+            foreach (var m in members)
+                if (!(m is PSMemberInfo info) || !IsEngineView(info)) return true;
+            return false;
         }
 
         /// <summary>Type names set on this object (PSTypeName, PSTypeNames.Insert), or null when it has the default ones.</summary>
