@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
@@ -63,14 +62,6 @@ namespace TwatCache.Keys
             WriteRaw32(count);
         }
 
-        /// <summary>Starts a named shape with <paramref name="propertyCount"/> parts; the parts follow in the caller's fixed order.</summary>
-        public void BeginObject(string typeName, int propertyCount)
-        {
-            _buffer.WriteByte(KeyTags.Object);
-            WriteString(typeName);
-            WriteRaw32(propertyCount);
-        }
-
         /// <summary>Writes the identity of a .NET type: its assembly-qualified name, plus a per-process id for types built at run time.</summary>
         public void WriteType(Type type)
         {
@@ -92,24 +83,6 @@ namespace TwatCache.Keys
         public void WriteRaw64(ulong value)
         {
             for (int i = 0; i < 8; i++) _buffer.WriteByte((byte)(value >> (8 * i)));
-        }
-
-        /// <summary>
-        /// Writes a map from already-encoded entries (key bytes, value bytes), sorted by key bytes so that
-        /// insertion order never changes the key. Duplicate encoded keys are an error.
-        /// </summary>
-        public void WriteMap(List<KeyValuePair<byte[], byte[]>> entries)
-        {
-            entries.Sort((a, b) => CompareBytes(a.Key, b.Key));
-            _buffer.WriteByte(KeyTags.SortedMap);
-            WriteRaw32(entries.Count);
-            for (int i = 0; i < entries.Count; i++)
-            {
-                if (i > 0 && CompareBytes(entries[i - 1].Key, entries[i].Key) == 0)
-                    throw new CacheKeyException("A dictionary has two keys with the same canonical form; it cannot be keyed without ambiguity.");
-                _buffer.Write(entries[i].Key, 0, entries[i].Key.Length);
-                _buffer.Write(entries[i].Value, 0, entries[i].Value.Length);
-            }
         }
 
         /// <summary>Appends bytes produced by another writer (a nested, already canonical value).</summary>

@@ -37,7 +37,6 @@ namespace TwatCache.Keys
         public const byte Regex = (byte)'X';
         public const byte IntPtrRefused = (byte)'!';
         public const byte List = (byte)'L';
-        public const byte Object = (byte)'O';
         public const byte SortedMap = (byte)'H';
         public const byte Array = (byte)'[';
         public const byte Sequence = (byte)'Q';         // an ordered collection: type, extra state, items in order
