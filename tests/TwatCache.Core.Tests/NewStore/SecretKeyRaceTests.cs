@@ -17,15 +17,7 @@ public sealed class SecretKeyRaceTests
         for (int r = 0; r < Roots; r++)
         {
             using var dir = new TempDir();
-            var keys = new byte[Callers][];
-            using var start = new Barrier(Callers);
-            var threads = Enumerable.Range(0, Callers).Select(i => new Thread(() =>
-            {
-                start.SignalAndWait();
-                keys[i] = SecretKeyFile.LoadOrCreate(dir.Path);
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+            var keys = LoadAtOnce(dir.Path, Callers);
             var onDisk = File.ReadAllBytes(dir.File(SecretKeyFile.FileName));
             if (keys.Any(k => !k.SequenceEqual(onDisk))) split++;
         }
@@ -39,18 +31,25 @@ public sealed class SecretKeyRaceTests
         {
             using var dir = new TempDir();
             File.WriteAllBytes(dir.File(SecretKeyFile.FileName), new byte[] { 1, 2, 3 });
-            var keys = new byte[4][];
-            using var start = new Barrier(keys.Length);
-            var threads = Enumerable.Range(0, keys.Length).Select(i => new Thread(() =>
-            {
-                start.SignalAndWait();
-                keys[i] = SecretKeyFile.LoadOrCreate(dir.Path);
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+            var keys = LoadAtOnce(dir.Path, 4);
             var onDisk = File.ReadAllBytes(dir.File(SecretKeyFile.FileName));
             Assert.Equal(32, onDisk.Length);
             Assert.All(keys, k => Assert.Equal(onDisk, k));
         }
+    }
+
+    // The key as each of `callers` threads loads it, all released at the same moment.
+    private static byte[][] LoadAtOnce(string root, int callers)
+    {
+        var keys = new byte[callers][];
+        using var start = new Barrier(callers);
+        var threads = Enumerable.Range(0, callers).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            keys[i] = SecretKeyFile.LoadOrCreate(root);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return keys;
     }
 }
