@@ -394,7 +394,7 @@ Describe 'Fidelity 8: -Verbose says why nothing was stored when a later command 
 }
 
 Describe 'Fidelity: cached vs uncached, block by block, on <engine>' -ForEach @(
-    @{ engine = 'Memory' }, @{ engine = 'LiteDb' }
+    @{ engine = 'Memory' }, @{ engine = 'LiteDb' }, @{ engine = 'File' }, @{ engine = 'Auto' }, @{ engine = 'Redis' }
 ) {
     BeforeAll {
         $pwsh = Get-PwshPath
