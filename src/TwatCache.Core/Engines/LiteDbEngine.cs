@@ -86,7 +86,7 @@ namespace TwatCache.Engines
             {
                 if (File.Exists(filePath))
                 {
-                    // What is moved aside must be the damaged bytes as they were (see ProbeShape).
+                    // What is moved aside must be the damaged bytes as they were (see RefuseMisshapen).
                     return OpenExisting(filePath);
                 }
                 // First creation under the store lock: a process must never read a file another one is still
@@ -135,24 +135,10 @@ namespace TwatCache.Engines
         // rewrites header fields), so what it cannot read would be moved aside altered. A file that is not
         // whole pages or lacks LiteDB's header is refused before LiteDB sees it; for the rest the first
         // page is kept and put back if LiteDB then fails.
-        private static void ProbeShape(string filePath)
+        private static void RefuseMisshapen(string full, long length, byte[] start)
         {
-            var full = Path.GetFullPath(filePath);
-            long length;
-            var header = new byte[64];
-            using (var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            {
-                length = fs.Length;
-                if (length == 0) return; // LiteDB initialises an empty file
-                int read = 0;
-                while (read < header.Length)
-                {
-                    int n = fs.Read(header, read, header.Length - read);
-                    if (n == 0) break;
-                    read += n;
-                }
-            }
-            bool signed = header.Skip(32).Take(HeaderInfo.Length).SequenceEqual(HeaderInfo);
+            if (length == 0) return; // LiteDB initialises an empty file
+            bool signed = start.Skip(32).Take(HeaderInfo.Length).SequenceEqual(HeaderInfo);
             if (length % PageSize != 0 || !signed)
                 throw new CacheStoreCorruptException($"The LiteDB store '{full}' is damaged: {(signed ? $"its length ({length} bytes) is not a whole number of {PageSize}-byte pages" : "it has no LiteDB header")}.");
         }
@@ -160,38 +146,37 @@ namespace TwatCache.Engines
         // Opens an existing store, putting its first page back as it was when LiteDB finds it damaged.
         private static LiteDbEngine OpenExisting(string filePath)
         {
-            ProbeShape(filePath);
-            byte[]? firstPage = ReadFirstPage(filePath);
+            var full = Path.GetFullPath(filePath);
+            var firstPage = ReadFirstPage(full, out long length);
+            RefuseMisshapen(full, length, firstPage);
             try
             {
                 return new LiteDbEngine(filePath);
             }
             catch (CacheStoreCorruptException)
             {
-                if (firstPage != null) RestoreFirstPage(filePath, firstPage);
+                // Only a page read whole can be put back unchanged.
+                if (firstPage.Length == Math.Min(PageSize, length)) RestoreFirstPage(filePath, firstPage);
                 throw;
             }
         }
 
-        private static byte[]? ReadFirstPage(string filePath)
+        // The first page (the whole file when it is shorter) and the file's length, read once for both the
+        // shape check and the restore.
+        private static byte[] ReadFirstPage(string full, out long length)
         {
-            try
+            using var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            length = fs.Length;
+            var page = new byte[Math.Min(PageSize, length)];
+            int read = 0;
+            while (read < page.Length)
             {
-                using var fs = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var page = new byte[Math.Min(PageSize, fs.Length)];
-                int read = 0;
-                while (read < page.Length)
-                {
-                    int n = fs.Read(page, read, page.Length - read);
-                    if (n == 0) break;
-                    read += n;
-                }
-                return read == page.Length ? page : null;
+                int n = fs.Read(page, read, page.Length - read);
+                if (n == 0) break;
+                read += n;
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                return null;
-            }
+            if (read < page.Length) Array.Resize(ref page, read);
+            return page;
         }
 
         private static void RestoreFirstPage(string filePath, byte[] page)
