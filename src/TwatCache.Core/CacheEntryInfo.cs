@@ -8,7 +8,7 @@ namespace TwatCache
     public sealed class CacheEntryInfo
     {
         /// <summary>Builds the listing row of <paramref name="entry"/> as seen by <paramref name="context"/> at <paramref name="now"/>.</summary>
-        public CacheEntryInfo(CacheContext context, CacheEntry entry, DateTimeOffset now)
+        internal CacheEntryInfo(CacheContext context, CacheEntry entry, DateTimeOffset now)
         {
             if (context == null) throw new ArgumentNullException(nameof(context));
             if (entry == null) throw new ArgumentNullException(nameof(entry));

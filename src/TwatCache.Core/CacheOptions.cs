@@ -66,7 +66,7 @@ namespace TwatCache
         /// layer come from the set (an Auto context reads through its memory layer; a LiteDb or File context
         /// keeps it in step by dropping what it overwrites or removes). Null: the context opens its own.
         /// </summary>
-        public SharedStores? SharedStores { get; set; }
+        internal SharedStores? SharedStores { get; set; }
 
         /// <summary>Delete the context's storage when it is disposed.</summary>
         public bool Temporary { get; set; }

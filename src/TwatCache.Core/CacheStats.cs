@@ -32,8 +32,11 @@ namespace TwatCache
         /// <summary>Failed refreshes answered with a stale entry (fail-safe), in this process.</summary>
         public long StaleServed { get; set; }
 
-        /// <summary>Where the store lives, or null for memory.</summary>
-        public string? Path { get; set; }
+        /// <summary>The persistent store (a LiteDB file, a File directory, a Redis prefix), or null for memory.</summary>
+        public string? StorePath { get; set; }
+
+        /// <summary>Same as <see cref="StorePath"/> (the name scripts used first).</summary>
+        public string? Path { get => StorePath; set => StorePath = value; }
 
         /// <summary>When counting started (context creation).</summary>
         public DateTimeOffset Since { get; set; }

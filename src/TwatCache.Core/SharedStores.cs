@@ -11,7 +11,7 @@ namespace TwatCache
     /// The set owns the engines; contexts created with it leave them open when disposed. Dispose the set
     /// after its contexts.
     /// </summary>
-    public sealed class SharedStores : IDisposable
+    internal sealed class SharedStores : IDisposable
     {
         private readonly object _gate = new object();
         private readonly Dictionary<string, ICacheEngine> _engines = new Dictionary<string, ICacheEngine>(StringComparer.Ordinal);

@@ -13,7 +13,7 @@ public class AsyncTests : IDisposable
     {
         using var ctx = Create(engine);
         int runs = 0;
-        using (ctx.AcquireKeyLock(ctx.HashKey("k"), TimeSpan.FromSeconds(5)))
+        using (ctx.Gate.Acquire(ctx.HashKey("k"), TimeSpan.FromSeconds(5)))
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
@@ -21,7 +21,7 @@ public class AsyncTests : IDisposable
         }
         Assert.Equal(0, runs);
         Assert.False(ctx.TryGet<int>("k", out _));
-        Assert.Equal(0, ctx.Locks.ActiveKeys);
+        Assert.Equal(0, ctx.Gate.Locks.ActiveKeys);
     }
 
     [Theory, MemberData(nameof(EngineKinds.Local), MemberType = typeof(EngineKinds))]
@@ -50,7 +50,7 @@ public class AsyncTests : IDisposable
         Assert.Equal("boom", ex.Message);
         Assert.False(ctx.TryGet<int>("k", out _));
         Assert.Equal(0, ctx.GetStats().Entries);
-        Assert.Equal(0, ctx.Locks.ActiveKeys);
+        Assert.Equal(0, ctx.Gate.Locks.ActiveKeys);
         // The key is usable afterwards.
         Assert.Equal(2, await ctx.GetOrAddAsync("k", _ => Task.FromResult(2)));
     }
@@ -101,7 +101,7 @@ public class AsyncTests : IDisposable
         var results = await Task.WhenAll(callers);
         Assert.Equal(1, runs);
         Assert.All(results, r => Assert.Equal("value", r));
-        Assert.Equal(0, ctx.Locks.ActiveKeys);
+        Assert.Equal(0, ctx.Gate.Locks.ActiveKeys);
         Assert.Equal(1, ctx.GetStats().Entries);
     }
 

@@ -130,7 +130,7 @@ public class CacheContextTests : IDisposable
         })).ToArray();
         Assert.Equal(1, runs);
         Assert.All(results, r => Assert.Equal("value", r));
-        Assert.Equal(0, ctx.Locks.ActiveKeys);
+        Assert.Equal(0, ctx.Gate.Locks.ActiveKeys);
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public class EngineContextTests : IDisposable
         {
             ctx.Set("k", "v");
             ctx.Set("big", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(60_000)));
-            using (ctx.AcquireKeyLock(ctx.HashKey("k"), TimeSpan.FromSeconds(5))) { }
+            using (ctx.Gate.Acquire(ctx.HashKey("k"), TimeSpan.FromSeconds(5))) { }
         }
         const UnixFileMode dir = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -246,13 +246,13 @@ public class EngineContextTests : IDisposable
         using var a = Create(CacheEngineKind.LiteDb);
         using var b = Create(CacheEngineKind.LiteDb);
         var hash = a.HashKey("k");
-        using (var held = a.AcquireKeyLock(hash, TimeSpan.FromSeconds(1)))
+        using (var held = a.Gate.Acquire(hash, TimeSpan.FromSeconds(1)))
         {
             Assert.NotNull(held);
             // b has its own in-process lock table: only the lock file can stop it.
-            Assert.Null(b.AcquireKeyLock(hash, TimeSpan.FromMilliseconds(200)));
+            Assert.Null(b.Gate.Acquire(hash, TimeSpan.FromMilliseconds(200)));
         }
-        using var after = b.AcquireKeyLock(hash, TimeSpan.FromSeconds(1));
+        using var after = b.Gate.Acquire(hash, TimeSpan.FromSeconds(1));
         Assert.NotNull(after);
     }
 

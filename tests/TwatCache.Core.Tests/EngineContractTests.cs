@@ -7,9 +7,9 @@ public abstract class EngineContractTests : IDisposable
 {
     protected readonly TempDir Dir = new();
     protected readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    protected abstract ICacheEngine Engine { get; }
+    private protected abstract ICacheEngine Engine { get; }
 
-    protected CacheEntry Entry(string key, string value, TimeSpan? ttl = null)
+    private protected CacheEntry Entry(string key, string value, TimeSpan? ttl = null)
     {
         var payload = System.Text.Encoding.UTF8.GetBytes(value);
         return new CacheEntry(key)
@@ -19,7 +19,7 @@ public abstract class EngineContractTests : IDisposable
         };
     }
 
-    protected static string Read(CacheEntry e) => e.Value as string ?? System.Text.Encoding.UTF8.GetString(e.Payload!);
+    private protected static string Read(CacheEntry e) => e.Value as string ?? System.Text.Encoding.UTF8.GetString(e.Payload!);
 
     [Fact]
     public void Set_then_get_returns_the_value_and_metadata()
@@ -191,14 +191,14 @@ public abstract class EngineContractTests : IDisposable
 public sealed class MemoryEngineTests : EngineContractTests
 {
     private readonly MemoryEngine _engine = new();
-    protected override ICacheEngine Engine => _engine;
+    private protected override ICacheEngine Engine => _engine;
 }
 
 public sealed class LiteDbEngineTests : EngineContractTests
 {
     private readonly LiteDbEngine _engine;
     public LiteDbEngineTests() => _engine = new LiteDbEngine(Dir.File("store.litedb"));
-    protected override ICacheEngine Engine => _engine;
+    private protected override ICacheEngine Engine => _engine;
 
     [Fact]
     public void Entries_survive_reopening_the_file()
@@ -261,7 +261,7 @@ public sealed class FileEngineTests : EngineContractTests
 {
     private readonly FileEngine _engine;
     public FileEngineTests() => _engine = new FileEngine(Dir.File("store.files"));
-    protected override ICacheEngine Engine => _engine;
+    private protected override ICacheEngine Engine => _engine;
 
     private string DataFile(string key) => Path.Combine(Dir.File("store.files"), key, "data");
 

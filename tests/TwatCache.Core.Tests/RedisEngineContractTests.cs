@@ -22,7 +22,7 @@ public sealed class RedisEngineContractTests : EngineContractTests
         _engine = new RedisEngine(redis.ConnectionString, _context);
     }
 
-    protected override ICacheEngine Engine => _engine;
+    private protected override ICacheEngine Engine => _engine;
 
     [Fact]
     public void Expired_entry_is_gone_from_redis_after_the_read()

@@ -13,7 +13,7 @@ namespace TwatCache.Diagnostics
     /// Writes go to a temporary name and are renamed over the file under an exclusive lock file, so
     /// readers never see half a file and two processes flushing at once both count.
     /// </summary>
-    public sealed class PersistedCounters : IDisposable
+    internal sealed class PersistedCounters : IDisposable
     {
         private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
         private readonly CacheCounters _live;

@@ -8,7 +8,7 @@ namespace TwatCache.Engines
     /// One stored result with its metadata. Memory engines keep <see cref="Value"/> (the live object);
     /// persistent engines keep <see cref="Payload"/> (serialized bytes tagged with <see cref="Format"/>).
     /// </summary>
-    public sealed class CacheEntry
+    internal sealed class CacheEntry
     {
         private long _hits;
 

@@ -24,7 +24,7 @@ namespace TwatCache.Engines
     /// so removing a tag lists one directory and reads the small meta files, never a payload. Markers left
     /// behind by removals or rewrites are checked against the meta file and dropped.
     /// </summary>
-    public sealed class FileEngine : ICacheEngine, ICrossProcessLocking, IAccessRecorder
+    internal sealed class FileEngine : ICacheEngine, ICrossProcessLocking, IAccessRecorder
     {
         private const string DataName = "data", AccessName = "access", MetaName = "meta";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("TCF1");

@@ -7,7 +7,7 @@ namespace TwatCache.Engines
     /// memory layer), with the store's access sequence, so that LRU and LFU eviction see every read, across
     /// processes, in the order the reads happened.
     /// </summary>
-    public interface IAccessRecorder
+    internal interface IAccessRecorder
     {
         /// <summary>Records a read of <paramref name="key"/> at <paramref name="now"/> (access time, hit count, access sequence); no-op when absent.</summary>
         void RecordAccess(string key, DateTimeOffset now);

@@ -8,7 +8,7 @@ namespace TwatCache.Engines
     /// return an entry that has expired from <see cref="Get"/> (only <see cref="GetStale"/> does, for
     /// fail-safe). Implementations are thread-safe.
     /// </summary>
-    public interface ICacheEngine : IDisposable
+    internal interface ICacheEngine : IDisposable
     {
         /// <summary>Engine name shown in stats (Memory, LiteDb, File, Redis).</summary>
         string Name { get; }

@@ -18,7 +18,7 @@ namespace TwatCache.Engines
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
     /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
     /// </summary>
-    public sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
+    internal sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
     {
         private const string CollectionName = "entries";
         private const long NoExpiry = long.MaxValue;

@@ -9,7 +9,7 @@ namespace TwatCache.Engines
     /// Per-process engine on Microsoft.Extensions.Caching.Memory. Keeps live objects, so a hit costs a
     /// dictionary lookup and no deserialization. Also serves as the L1 layer in front of persistent engines.
     /// </summary>
-    public sealed class MemoryEngine : ICacheEngine
+    internal sealed class MemoryEngine : ICacheEngine
     {
         private readonly MemoryCache _cache;
         private long _writes;

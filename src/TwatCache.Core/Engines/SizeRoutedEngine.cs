@@ -11,7 +11,7 @@ namespace TwatCache.Engines
     /// ones to a large-value engine (File). Reads try the small engine first. A rewrite that changes size
     /// class removes the old copy from the other engine. Locks come from the small engine.
     /// </summary>
-    public sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
+    internal sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
     {
         private readonly ICacheEngine _small, _large;
         private readonly int _threshold;

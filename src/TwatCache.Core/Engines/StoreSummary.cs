@@ -1,7 +1,7 @@
 namespace TwatCache.Engines
 {
     /// <summary>Entry count and sizes of one store.</summary>
-    public readonly struct StoreSummary
+    internal readonly struct StoreSummary
     {
         /// <summary>Creates a summary.</summary>
         public StoreSummary(long entries, long payloadBytes, long fileBytes)

@@ -9,7 +9,7 @@ namespace TwatCache.Keys
     /// process and on every machine (no <see cref="object.GetHashCode"/>, no culture). Every item is
     /// self-delimiting (tag + length or fixed width), so concatenations never collide.
     /// </summary>
-    public sealed class CanonicalKeyWriter
+    internal sealed class CanonicalKeyWriter
     {
         private readonly MemoryStream _buffer = new MemoryStream(128);
 

@@ -12,7 +12,7 @@ namespace TwatCache.Keys
     /// A value past the depth or size bound is an error, never a truncation: a truncated key could collide.
     /// Subclasses (the PowerShell layer) add their own shapes through <see cref="TryWriteSpecial"/>.
     /// </summary>
-    public class KeyCanonicalizer
+    internal class KeyCanonicalizer
     {
         /// <summary>The shared instance for plain .NET values.</summary>
         public static KeyCanonicalizer Default { get; } = new KeyCanonicalizer();

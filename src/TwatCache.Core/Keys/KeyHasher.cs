@@ -10,7 +10,7 @@ namespace TwatCache.Keys
     /// namespace and the canonical bytes, as 32 lowercase hex characters. Stable across processes,
     /// machines and .NET versions; bump <see cref="FormatVersion"/> whenever the canonical form changes.
     /// </summary>
-    public static class KeyHasher
+    internal static class KeyHasher
     {
         /// <summary>Version of the key format; part of every hash so old keys simply miss after a change.</summary>
         public const int FormatVersion = 2;

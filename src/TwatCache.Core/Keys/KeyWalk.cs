@@ -8,7 +8,7 @@ namespace TwatCache.Keys
     /// the objects already written (a second reference to one is written as a back-reference, so shared
     /// and cyclic graphs are keyed by their exact shape, aliasing included).
     /// </summary>
-    public sealed class KeyWalk
+    internal sealed class KeyWalk
     {
         private Dictionary<object, int>? _seen;
 

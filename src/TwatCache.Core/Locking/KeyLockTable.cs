@@ -9,7 +9,7 @@ namespace TwatCache.Locking
     /// only the first computes and the others find its result. Entries are reference-counted and dropped
     /// when no caller holds or waits for them, so the table does not grow with the key space.
     /// </summary>
-    public sealed class KeyLockTable
+    internal sealed class KeyLockTable
     {
         private readonly Dictionary<string, Slot> _slots = new Dictionary<string, Slot>(StringComparer.Ordinal);
 

@@ -10,7 +10,7 @@ namespace TwatCache.Locking
     /// (on Unix .NET takes an <c>flock</c>; on Windows a share-none handle). The OS drops the lock when the
     /// holder's process dies, so a killed process never blocks the others. Lock files are empty and kept.
     /// </summary>
-    public sealed class LockFileLocks : ICrossProcessLocking
+    internal sealed class LockFileLocks : ICrossProcessLocking
     {
         private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(200);
 

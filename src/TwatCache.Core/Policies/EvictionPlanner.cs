@@ -12,7 +12,7 @@ namespace TwatCache.Policies
     /// store's sequence numbers (<see cref="CacheEntry.AccessSequence"/>, <see cref="CacheEntry.WriteSequence"/>),
     /// not clock times, which tie within a clock tick; times only order entries without sequence numbers.
     /// </summary>
-    public static class EvictionPlanner
+    internal static class EvictionPlanner
     {
         [ThreadStatic] private static Random? _random;
 

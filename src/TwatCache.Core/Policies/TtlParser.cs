@@ -9,7 +9,7 @@ namespace TwatCache.Policies
     /// <c>500ms</c>; a bare number of seconds; or a TimeSpan such as <c>00:05:00</c> or <c>1.02:00:00</c>.
     /// A TTL must be positive.
     /// </summary>
-    public static class TtlParser
+    internal static class TtlParser
     {
         private static readonly Regex UnitPart = new Regex(@"(\d+(?:\.\d+)?)(ms|w|d|h|m|s)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex UnitForm = new Regex(@"^(?:\d+(?:\.\d+)?(?:ms|w|d|h|m|s))+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);

@@ -14,7 +14,7 @@ namespace TwatCache.Serialization
     /// hashed cache key the payload was written under, so a signed payload copied onto another key (by
     /// anyone who can write to a shared store) fails verification instead of becoming a wrong hit.
     /// </summary>
-    public static class PayloadEnvelope
+    internal static class PayloadEnvelope
     {
         /// <summary>The envelope version written; other versions are read as misses.</summary>
         public const byte Version = 2;

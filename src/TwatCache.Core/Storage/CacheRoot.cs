@@ -9,7 +9,7 @@ namespace TwatCache.Storage
     /// cache directory (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c> on Linux, <c>~/Library/Caches</c> on macOS,
     /// <c>%LOCALAPPDATA%</c> on Windows) plus <c>twatcache</c>. Created owner-only (0700) on Unix.
     /// </summary>
-    public static class CacheRoot
+    internal static class CacheRoot
     {
         /// <summary>Environment variable that overrides the root.</summary>
         public const string EnvironmentVariable = "TWATCACHE_ROOT";

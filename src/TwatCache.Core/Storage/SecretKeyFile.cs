@@ -10,7 +10,7 @@ namespace TwatCache.Storage
     /// The HMAC key of a context: <see cref="CacheOptions.Secret"/>, else <c>$TWATCACHE_SECRET</c>, else a
     /// per-user random key kept in <c>secret.key</c> (0600) in the cache root, created on first use.
     /// </summary>
-    public static class SecretKeyFile
+    internal static class SecretKeyFile
     {
         /// <summary>Environment variable holding a shared secret (for stores shared between users or hosts).</summary>
         public const string EnvironmentVariable = "TWATCACHE_SECRET";

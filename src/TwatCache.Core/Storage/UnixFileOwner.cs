@@ -8,7 +8,7 @@ namespace TwatCache.Storage
     /// architecture (unlike <c>struct stat</c>), and the effective user id through <c>geteuid(2)</c>.
     /// netstandard2.0 has no API for either. Elsewhere (macOS, Windows, old glibc) it answers null.
     /// </summary>
-    public static class UnixFileOwner
+    internal static class UnixFileOwner
     {
         private const int AtFdCwd = -100;
         private const uint StatxBasicStats = 0x7ff;

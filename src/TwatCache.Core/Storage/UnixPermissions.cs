@@ -9,7 +9,7 @@ namespace TwatCache.Storage
     /// Sets Unix permission bits. The library targets netstandard2.0, which has no such API, so it calls
     /// <c>File.SetUnixFileMode</c> (.NET 7+) by reflection when the runtime has it; on Windows it does nothing.
     /// </summary>
-    public static class UnixPermissions
+    internal static class UnixPermissions
     {
         private static readonly MethodInfo? SetMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(void) });
         private static readonly MethodInfo? GetMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Runtime.ExceptionServices;
+using TwatCache.Contexts;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Execution;
@@ -21,7 +21,6 @@ namespace TwatCache.PowerShell.Cmdlets
     [OutputType(typeof(object))]
     public sealed class InvokeCachedCommand : PSCmdlet
     {
-        private static readonly TimeSpan SingleFlightWait = TimeSpan.FromMinutes(5);
         private CacheContext? _context;
         private BlockAnalysis? _block;
         private bool _disabled;
@@ -101,6 +100,16 @@ namespace TwatCache.PowerShell.Cmdlets
         [ValidateCount(1, 32)]
         [ValidateLength(1, 128)]
         public string[]? Tag { get; set; }
+
+        /// <summary>True when -Verbose (or $VerbosePreference) asks for the key and hit/miss lines.</summary>
+        internal bool IsVerbose => _verbose;
+
+        /// <summary>The label a stored entry gets: the explicit key, else the block's first line.</summary>
+        internal string EntryLabel => Key != null ? LabelOf(Key) : _block!.Label;
+
+        /// <summary>True when a failed run may be answered by a stale entry: -FailSafe, else the context's setting.</summary>
+        internal bool IsFailSafe(CacheContext ctx)
+            => MyInvocation.BoundParameters.ContainsKey(nameof(FailSafe)) ? FailSafe.IsPresent : ctx.Options.FailSafe;
 
         /// <inheritdoc />
         protected override void BeginProcessing()
@@ -188,15 +197,43 @@ namespace TwatCache.PowerShell.Cmdlets
                 }
             }
             string hash = BuildKey(ctx, hasItem, item, out var description);
-
+            bool failSafe = IsFailSafe(ctx);
+            var request = new GetOrRunRequest(hash)
+            {
+                Refresh = Refresh,
+                FailSafe = failSafe,
+                MaxStale = MaxStale ?? ctx.Options.MaxStale ?? CacheOptions.DefaultMaxStale,
+                OnMiss = _verbose ? () => WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.") : (Action?)null,
+            };
             try
             {
-                if (!Refresh && TryReplay(ctx, hash, description, counted: true)) return;
-                using (var gate = ctx.AcquireKeyLock(hash, SingleFlightWait))
+                var miss = new InvokeCachedMiss(this, ctx, mode, item, failSafe);
+                var result = ctx.GetOrRun(request, miss.Run);
+                switch (result.Status)
                 {
-                    // Another runspace may have produced the entry while this one waited.
-                    if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
-                    RunAndStore(ctx, hash, mode, item);
+                    case GetOrRunStatus.Hit:
+                        if (_verbose) WriteVerbose($"Cache hit {hash} in context '{ctx.Name}' ({ctx.EngineName}): replaying {result.Value.Count} object(s); key from {description}.");
+                        Replay(result.Value);
+                        break;
+                    case GetOrRunStatus.StaleServed:
+                        ServeStale(ctx, result.Value, result.StaleEntry!, result.Failure!, miss.Watch!);
+                        break;
+                    case GetOrRunStatus.Failed:
+                        // No stale entry answers: the held-back output goes out, and a terminating error leaves as raised.
+                        miss.Sink!.Release(this);
+                        miss.Terminating?.Throw();
+                        miss.ExplainNotStored();
+                        break;
+                    case GetOrRunStatus.NotStored when result.StoreError != null:
+                        // The block's result already reached the caller; a cache that cannot store it only warns.
+                        WriteWarning($"The result was not cached: {result.StoreError.Message}");
+                        break;
+                    case GetOrRunStatus.NotStored:
+                        miss.ExplainNotStored();
+                        break;
+                    case GetOrRunStatus.Stored:
+                        if (_verbose) WriteVerbose($"Stored {miss.Sink!.Outputs.Count} object(s) as {hash} in context '{ctx.Name}' ({ctx.EngineName}).");
+                        break;
                 }
             }
             catch (ObjectDisposedException ex) when (ctx.IsDisposed)
@@ -210,9 +247,9 @@ namespace TwatCache.PowerShell.Cmdlets
             }
         }
 
-        private BlockRun NewRun(BlockRunMode mode, object? item, OutputSink sink) => CallerBinding.NewRun(this, ScriptBlock, ArgumentList, mode, item, sink);
+        internal BlockRun NewRun(BlockRunMode mode, object? item, OutputSink sink) => CallerBinding.NewRun(this, ScriptBlock, ArgumentList, mode, item, sink);
 
-        private void RunBlock(BlockRun run) => CallerBinding.Run(this, run);
+        internal void RunBlock(BlockRun run) => CallerBinding.Run(this, run);
 
         private string BuildKey(CacheContext ctx, bool hasItem, object? item, out string description)
         {
@@ -239,20 +276,6 @@ namespace TwatCache.PowerShell.Cmdlets
             }
         }
 
-        private bool TryReplay(CacheContext ctx, string hash, string description, bool counted)
-        {
-            object? value;
-            bool found = counted ? ctx.TryGetByHash(hash, typeof(CachedOutput), out value) : ctx.TryPeek(hash, typeof(CachedOutput), out value);
-            if (!found || !(value is CachedOutput output))
-            {
-                if (_verbose && counted) WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.");
-                return false;
-            }
-            if (_verbose) WriteVerbose($"Cache hit {hash} in context '{ctx.Name}' ({ctx.EngineName}): replaying {output.Count} object(s); key from {description}.");
-            Replay(output);
-            return true;
-        }
-
         // $LASTEXITCODE first, as the block's native command set it before its output reached the caller.
         private void Replay(CachedOutput output)
         {
@@ -260,94 +283,16 @@ namespace TwatCache.PowerShell.Cmdlets
             for (int i = 0; i < output.Count; i++) WriteObject(output.ItemAt(i));
         }
 
-        private void RunAndStore(CacheContext ctx, string hash, BlockRunMode mode, object? item)
-        {
-            bool failSafe = IsFailSafe(ctx);
-            // Fail-safe holds the refresh's output back: a refresh that fails half-way must not mix its
-            // partial output with the stale result.
-            var sink = new OutputSink(keep: true, hold: failSafe);
-            var run = NewRun(mode, item, sink);
-            ExceptionDispatchInfo? terminating = null;
-            int? exitCode = null;
-            var watch = ExitCodeWatch.Start(SessionState);
-            try
-            {
-                try
-                {
-                    RunBlock(run);
-                }
-                finally
-                {
-                    exitCode = watch.Finish();
-                }
-            }
-            catch (PipelineStoppedException)
-            {
-                ExplainStopped();
-                throw;
-            }
-            catch (RuntimeException ex) when (failSafe)
-            {
-                // Without fail-safe a terminating error is not caught at all: it leaves as PowerShell raised it.
-                terminating = ExceptionDispatchInfo.Capture(ex);
-            }
-            bool failedExit = exitCode.HasValue && exitCode.Value != 0;
-            if (failSafe)
-            {
-                string? failure = terminating != null ? terminating.SourceException.Message
-                    : CacheOnError ? null
-                    : sink.ErrorCount > 0 ? (sink.FirstError?.Exception?.Message ?? sink.FirstError?.ToString() ?? "an error")
-                    : failedExit ? $"exit code {exitCode}" : null;
-                if (failure != null && TryServeStale(ctx, hash, failure, watch)) return;
-                sink.Release(this);
-                terminating?.Throw();
-            }
-
-            if (sink.ErrorCount > 0 && !CacheOnError)
-            {
-                if (_verbose) WriteVerbose($"Not cached: the block wrote {sink.ErrorCount} error(s) (use -CacheOnError to cache anyway).");
-                return;
-            }
-            if (failedExit && !CacheOnError)
-            {
-                if (_verbose) WriteVerbose($"Not cached: the block's last native command exited with code {exitCode} (use -CacheOnError to cache anyway).");
-                return;
-            }
-            if (sink.Outputs.Count == 0 && !CacheEmpty)
-            {
-                if (_verbose) WriteVerbose("Not cached: the block wrote no output (use -CacheEmpty to cache an empty result).");
-                return;
-            }
-            try
-            {
-                ctx.SetByHash(hash, ToStored(ctx, sink.Outputs, exitCode), typeof(CachedOutput), new CacheEntryOptions
-                {
-                    Ttl = Ttl,
-                    SlidingTtl = SlidingTtl,
-                    Label = Key != null ? LabelOf(Key) : _block!.Label,
-                    FailSafe = failSafe,
-                    MaxStale = MaxStale,
-                    Tags = Tag,
-                });
-                if (_verbose) WriteVerbose($"Stored {sink.Outputs.Count} object(s) as {hash} in context '{ctx.Name}' ({ctx.EngineName}).");
-            }
-            catch (TwatCacheException ex)
-            {
-                // The block's result already reached the caller; a cache that cannot store it only warns.
-                WriteWarning($"The result was not cached: {ex.Message}");
-            }
-        }
-
         // -Engine Memory shares the live objects (documented); every other engine's memory layer keeps
         // mutable items as CliXml and copies them on each hit, like a hit from the store.
-        private static CachedOutput ToStored(CacheContext ctx, IReadOnlyList<object?> outputs, int? exitCode)
+        internal static CachedOutput ToStored(CacheContext ctx, IReadOnlyList<object?> outputs, int? exitCode)
         {
             if (ctx.Options.Engine == CacheEngineKind.Memory) return CachedOutput.Live(outputs, exitCode);
             return ctx.Serializer is CliXmlSerializer cliXml ? cliXml.Freeze(outputs, exitCode) : CachedOutput.Freeze(outputs, exitCode, depth: 2);
         }
 
         // A downstream Select-Object -First (or Ctrl+C) ended the run early: say why nothing was stored.
-        private void ExplainStopped()
+        internal void ExplainStopped()
         {
             if (!_verbose) return;
             const string message = "Not cached: the pipeline stopped before the block finished (a later command such as Select-Object -First took what it needed, or Ctrl+C); the block runs again on the next call.";
@@ -362,21 +307,15 @@ namespace TwatCache.PowerShell.Cmdlets
             }
         }
 
-        private bool IsFailSafe(CacheContext ctx)
-            => MyInvocation.BoundParameters.ContainsKey(nameof(FailSafe)) ? FailSafe.IsPresent : ctx.Options.FailSafe;
-
-        // Answers a failed refresh with the kept result when it is young enough; one warning says how old.
-        private bool TryServeStale(CacheContext ctx, string hash, string failure, ExitCodeWatch watch)
+        // Answers a failed refresh with the kept result; one warning says how old it is.
+        private void ServeStale(CacheContext ctx, CachedOutput output, TwatCache.Engines.CacheEntry entry, string failure, ExitCodeWatch watch)
         {
-            var limit = MaxStale ?? ctx.Options.MaxStale ?? CacheOptions.DefaultMaxStale;
-            if (!ctx.TryGetStaleByHash(hash, typeof(CachedOutput), limit, out var value, out var entry) || !(value is CachedOutput output)) return false;
             var now = ctx.Now;
-            var expired = entry!.Expires.HasValue && entry.Expires.Value <= now ? $", expired {Age(now - entry.Expires.Value)} ago" : string.Empty;
+            var expired = entry.Expires.HasValue && entry.Expires.Value <= now ? $", expired {Age(now - entry.Expires.Value)} ago" : string.Empty;
             WriteWarning($"The refresh failed ({failure}); returning the cached result from {Age(now - entry.Created)} ago{expired} (fail-safe, context '{ctx.Name}').");
             // The caller gets the stored run, exit code included, not the failed refresh's.
             if (!output.ExitCode.HasValue) watch.RestorePrevious();
             Replay(output);
-            return true;
         }
 
         private static string Age(TimeSpan t)

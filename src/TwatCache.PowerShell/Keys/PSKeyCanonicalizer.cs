@@ -21,7 +21,7 @@ namespace TwatCache.PowerShell.Keys
     /// and attributes; secrets by a SHA-256 of their content (never the secret). Engine objects
     /// (runspaces, jobs, commands, error records, other engine types) are refused.
     /// </summary>
-    public sealed class PSKeyCanonicalizer : KeyCanonicalizer
+    internal sealed class PSKeyCanonicalizer : KeyCanonicalizer
     {
         private static readonly System.Reflection.Assembly EngineAssembly = typeof(PSObject).Assembly;
 

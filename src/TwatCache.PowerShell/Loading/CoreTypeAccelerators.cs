@@ -8,11 +8,21 @@ namespace TwatCache.PowerShell.Loading
     /// <summary>
     /// PowerShell 7 resolves type literals only in the default load context, where TwatCache.Core is not:
     /// registering Core's public types as accelerators under their full names keeps
-    /// <c>[TwatCache.CacheStats]</c> and <c>-is [TwatCache.CacheContext]</c> working.
+    /// <c>[TwatCache.CacheStats]</c> and <c>-is [TwatCache.CacheContext]</c> working. Only the types a script
+    /// user meets are registered (the core's internals stay out of every session).
     /// </summary>
     internal static class CoreTypeAccelerators
     {
         private static readonly List<string> Registered = new List<string>();
+
+        private static readonly Type[] ScriptTypes =
+        {
+            typeof(CacheContext), typeof(CacheOptions), typeof(CacheEntryOptions), typeof(CacheStats), typeof(CacheEntryInfo),
+            typeof(CacheEngineKind), typeof(EvictionPolicy), typeof(TwatCache.Serialization.ICacheSerializer), typeof(TwatCache.Serialization.JsonCacheSerializer), typeof(ContextName),
+            typeof(TwatCache.Diagnostics.CacheCounters), typeof(TwatCacheException), typeof(CacheKeyException),
+            typeof(CacheConfigurationException), typeof(CacheEngineUnavailableException), typeof(CacheOperationException),
+            typeof(CachePathException), typeof(CacheSerializationException), typeof(CacheStoreCorruptException),
+        };
 
         public static void Register()
         {
@@ -21,9 +31,8 @@ namespace TwatCache.PowerShell.Loading
             if (add == null) return; // not a PowerShell whose accelerators this code knows: type literals stay unavailable
             lock (Registered)
             {
-                foreach (var type in typeof(CacheContext).Assembly.GetExportedTypes())
+                foreach (var type in ScriptTypes)
                 {
-                    if (type.FullName == null || type.IsNested) continue;
                     add.Invoke(null, new object[] { type.FullName, type });
                     Registered.Add(type.FullName);
                 }

@@ -21,7 +21,7 @@ namespace TwatCache.Engines.Redis
     /// caller's <c>now</c>, as the local engines do. Connection problems raise
     /// <see cref="CacheEngineUnavailableException"/> within the operation timeout.
     /// </remarks>
-    public sealed class RedisEngine : ICacheEngine, ICrossProcessLocking, IAsyncCrossProcessLocking, IAccessRecorder
+    internal sealed class RedisEngine : ICacheEngine, ICrossProcessLocking, IAsyncCrossProcessLocking, IAccessRecorder
     {
         /// <summary>Environment variable read when no connection string is given.</summary>
         public const string ConnectionVariable = "TWATCACHE_REDIS";

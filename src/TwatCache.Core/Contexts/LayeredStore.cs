@@ -1,0 +1,274 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using TwatCache.Engines;
+using TwatCache.Serialization;
+
+namespace TwatCache.Contexts
+{
+    /// <summary>
+    /// The layers of one context: an optional in-process memory layer (L1, live objects) over an optional
+    /// persistent store (sealed payloads). Reads go L1 first, then the store (filling L1); writes go to the
+    /// store first. A store that fails makes the layers fall back to memory with one warning.
+    /// </summary>
+    internal sealed class LayeredStore
+    {
+        // Both layers may change once, when a failing store makes the context fall back to memory.
+        private volatile MemoryEngine? _memory;
+        private volatile ICacheEngine? _store;
+        // The shared memory layer of other contexts on the same stores, when this context reads the store
+        // directly: whatever this one overwrites or removes leaves it too, so theirs never serves the old value.
+        private readonly MemoryEngine? _sharedMemory;
+        private readonly bool _sharedEngines;
+        private readonly string _name;
+        private readonly PayloadCodec _codec;
+        private readonly Func<bool> _isDisposed;
+        private readonly bool _recordMemoryHits;
+        private readonly List<string> _pendingWarnings = new List<string>();
+        private int _fellBack;
+
+        public LayeredStore(string name, MemoryEngine? memory, ICacheEngine? store, SharedStores? shared, PayloadCodec codec, bool tracksEveryAccess, Func<bool> isDisposed)
+        {
+            _name = name;
+            _memory = memory;
+            _store = store;
+            _sharedEngines = shared != null;
+            if (shared != null && !ReferenceEquals(memory, shared.Memory)) _sharedMemory = shared.Memory;
+            _codec = codec;
+            _isDisposed = isDisposed;
+            _recordMemoryHits = memory != null && store is IAccessRecorder && tracksEveryAccess;
+        }
+
+        public MemoryEngine? Memory => _memory;
+
+        public ICacheEngine? Store => _store;
+
+        public bool HasFallenBack => Volatile.Read(ref _fellBack) != 0;
+
+        /// <summary>Engines in use, e.g. "Memory+LiteDb" or "Memory".</summary>
+        public string EngineName
+        {
+            get
+            {
+                var store = _store;
+                return _memory != null && store != null ? "Memory+" + store.Name : (store?.Name ?? "Memory");
+            }
+        }
+
+        /// <summary>Takes the warnings raised since the last call; each is returned once.</summary>
+        public IReadOnlyList<string> DrainWarnings()
+        {
+            lock (_pendingWarnings)
+            {
+                if (_pendingWarnings.Count == 0) return Array.Empty<string>();
+                var taken = _pendingWarnings.ToArray();
+                _pendingWarnings.Clear();
+                return taken;
+            }
+        }
+
+        /// <summary>
+        /// Looks up a hashed key, L1 first, then the store (filling L1). A damaged or tampered payload is a
+        /// miss and is removed; one in another serializer's format is a miss and is kept.
+        /// </summary>
+        public bool TryGet(string hash, Type type, DateTimeOffset now, out object? value)
+        {
+            var entry = _memory?.Get(hash, now);
+            if (entry != null && PayloadCodec.IsOfType(entry.Value, type))
+            {
+                if (_recordMemoryHits) RecordMemoryHit(hash, now);
+                value = entry.Value;
+                return true;
+            }
+            var store = _store;
+            value = null;
+            return store != null && TryGetFromStore(store, hash, now, type, out value);
+        }
+
+        /// <summary>An entry that may have expired but is still retained and younger than <paramref name="maxStale"/>, with its metadata.</summary>
+        public bool TryGetStale(string hash, Type type, DateTimeOffset now, TimeSpan maxStale, out object? value, out CacheEntry? metadata)
+        {
+            value = null;
+            metadata = null;
+            var live = _memory?.GetStale(hash, now);
+            if (live != null && now - live.Created < maxStale && PayloadCodec.IsOfType(live.Value, type))
+            {
+                value = live.Value;
+                metadata = live.MetadataOnly();
+                return true;
+            }
+            var store = _store;
+            var stored = store == null ? null : Run(store, s => s.GetStale(hash, now), null);
+            if (stored == null || now - stored.Created >= maxStale || !TryDecode(store!, stored, type, out value)) return false;
+            metadata = stored.MetadataOnly();
+            return true;
+        }
+
+        /// <summary>Writes entries to the store (sealed by the caller) and their live values to L1.</summary>
+        public void Write(IReadOnlyList<CacheEntry> entries, IReadOnlyList<object?> values)
+        {
+            var store = _store;
+            if (store != null)
+            {
+                Run(store, s =>
+                {
+                    if (entries.Count == 1) s.Set(entries[0]);
+                    else if (s is IBatchWritable bulk) bulk.SetMany(entries);
+                    else foreach (var entry in entries) s.Set(entry);
+                    return true;
+                }, false);
+            }
+            var memory = _memory;
+            for (int i = 0; i < entries.Count; i++)
+            {
+                if (memory != null)
+                {
+                    var live = entries[i].MetadataOnly();
+                    live.Value = values[i];
+                    if (store == null) live.SizeBytes = 0; // live objects have no measured size
+                    memory.Set(live);
+                }
+                _sharedMemory?.Remove(entries[i].Key);
+            }
+        }
+
+        /// <summary>Removes a hashed key from every layer; true when any layer had it.</summary>
+        public bool Remove(string hash)
+        {
+            bool removed = _memory?.Remove(hash) ?? false;
+            _sharedMemory?.Remove(hash);
+            var store = _store;
+            if (store != null) removed |= Run(store, s => s.Remove(hash), false);
+            return removed;
+        }
+
+        /// <summary>Applies <paramref name="operation"/> to every layer; answers the store's count, or L1's without a store.</summary>
+        public int RemoveAll(Func<ICacheEngine, int> operation)
+        {
+            var memory = _memory;
+            int inMemory = memory != null ? operation(memory) : 0;
+            if (_sharedMemory != null) operation(_sharedMemory);
+            var store = _store;
+            return store != null ? Run(store, operation, inMemory) : inMemory;
+        }
+
+        /// <summary>Metadata of the store's entries (or of memory's without a store), expired ones included.</summary>
+        public IReadOnlyList<CacheEntry> List() => ListStore() ?? MemoryList();
+
+        /// <summary>
+        /// Like <see cref="List"/>, with reads served by L1 (which never reach the store) merged in: the newer hit
+        /// count, last access and, for a sliding entry, expiry. Eviction policies and listings need them.
+        /// </summary>
+        public IReadOnlyList<CacheEntry> ListWithMemoryReads() => ListStoreWithMemoryReads() ?? MemoryList();
+
+        /// <summary>The store's part of <see cref="ListWithMemoryReads"/>; null without a store or when listing it failed.</summary>
+        public IReadOnlyList<CacheEntry>? ListStoreWithMemoryReads()
+        {
+            var listed = ListStore();
+            var memory = _memory;
+            if (listed == null || memory == null) return listed;
+            var live = new Dictionary<string, CacheEntry>(StringComparer.Ordinal);
+            foreach (var m in memory.List()) live[m.Key] = m;
+            foreach (var entry in listed)
+            {
+                if (!live.TryGetValue(entry.Key, out var m)) continue;
+                if (m.Hits > entry.Hits) entry.Hits = m.Hits;
+                if (m.LastAccess > entry.LastAccess) entry.LastAccess = m.LastAccess;
+                if (entry.Sliding.HasValue && m.Expires > entry.Expires) entry.Expires = m.Expires;
+            }
+            return listed;
+        }
+
+        private IReadOnlyList<CacheEntry>? ListStore()
+        {
+            var store = _store;
+            return store == null ? null : Run<IReadOnlyList<CacheEntry>?>(store, s => s.List(), null);
+        }
+
+        private IReadOnlyList<CacheEntry> MemoryList() => _memory?.List() ?? Array.Empty<CacheEntry>();
+
+        /// <summary>Entry count and bytes of the store, else of memory.</summary>
+        public StoreSummary Summarize()
+        {
+            var store = _store;
+            return (store != null ? Run<StoreSummary?>(store, s => s.Summarize(), null) : null)
+                ?? _memory?.Summarize() ?? new StoreSummary(0, 0, 0);
+        }
+
+        /// <summary>Releases the engines this context owns (shared ones belong to their <see cref="SharedStores"/>).</summary>
+        public void Dispose()
+        {
+            if (_sharedEngines) return;
+            _memory?.Dispose();
+            _store?.Dispose();
+        }
+
+        /// <summary>
+        /// Runs an operation on the store; a failure (read-only disk, lock past retries, damage) makes the
+        /// layers fall back to memory with one warning, and the operation answers <paramref name="fallback"/>.
+        /// </summary>
+        public T Run<T>(ICacheEngine store, Func<ICacheEngine, T> operation, T fallback)
+        {
+            try
+            {
+                return operation(store);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is ObjectDisposedException && _isDisposed()))
+            {
+                FallBack(store, ex);
+                return fallback;
+            }
+        }
+
+        // LRU/LFU with limits: a read served by L1 is recorded in the store too (its access sequence is the
+        // one order shared by every process), or eviction would take a just-read entry for an idle one.
+        private void RecordMemoryHit(string hash, DateTimeOffset now)
+        {
+            var store = _store;
+            if (store is IAccessRecorder recorder) Run(store, _ => { recorder.RecordAccess(hash, now); return true; }, false);
+        }
+
+        // Apart from TryGet so that a memory hit does not pay for this lambda's closure.
+        private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, out object? value)
+        {
+            var stored = Run(store, s => s.Get(hash, now), null);
+            if (stored == null || !TryDecode(store, stored, type, out value))
+            {
+                value = null;
+                return false;
+            }
+            var l1 = _memory;
+            if (l1 != null)
+            {
+                stored.Value = value;
+                stored.Payload = null;
+                l1.Set(stored);
+            }
+            return true;
+        }
+
+        private bool TryDecode(ICacheEngine store, CacheEntry stored, Type type, out object? value)
+        {
+            var result = _codec.TryDecode(stored, type, out value);
+            if (result == DecodeResult.Damaged) Run(store, s => s.Remove(stored.Key), false);
+            return result == DecodeResult.Read;
+        }
+
+        private void FallBack(ICacheEngine failed, Exception ex)
+        {
+            lock (_pendingWarnings)
+            {
+                if (!ReferenceEquals(_store, failed)) return;
+                _memory ??= new MemoryEngine();
+                _store = null;
+                Interlocked.Exchange(ref _fellBack, 1);
+                _pendingWarnings.Add($"Context '{_name}': the {failed.Name} store failed ({ex.GetType().Name}: {ex.Message}); using memory only from now on.");
+            }
+            // Shared engines belong to their SharedStores; the other contexts meet the failure themselves.
+            if (!_sharedEngines)
+            {
+                try { failed.Dispose(); } catch (Exception) { /* already broken */ }
+            }
+        }
+    }
+}
