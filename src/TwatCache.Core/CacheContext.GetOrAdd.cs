@@ -59,11 +59,10 @@ namespace TwatCache
         /// context (and, on a persistent engine, from later processes). The argument is keyed in canonical
         /// form: values that no code could tell apart hit (same type, same order where order shows, same
         /// fields); an argument that cannot be keyed throws <see cref="CacheKeyException"/>. Concurrent calls
-        /// with one argument run <paramref name="fn"/> once.
+        /// with one argument run <paramref name="fn"/> once. <paramref name="ttl"/>: lifetime of each result (null:
+        /// the context default). <paramref name="name"/> names the function in the key (default: its declaring type
+        /// and method name); pass one for lambdas whose generated names may change between builds.
         /// </summary>
-        /// <param name="fn">The function to memoize.</param>
-        /// <param name="ttl">Absolute lifetime of each result; null uses the context default.</param>
-        /// <param name="name">Names the function in the key (default: its declaring type and method name); pass one for lambdas whose generated names may change between builds.</param>
         public Func<TArg, TResult> Memoize<TArg, TResult>(Func<TArg, TResult> fn, TimeSpan? ttl = null, string? name = null)
         {
             if (fn == null) throw new ArgumentNullException(nameof(fn));
@@ -83,9 +82,6 @@ namespace TwatCache
         /// with a stale entry (fail-safe). The result says which happened.
         /// </summary>
         internal GetOrRunResult<T> GetOrRun<T>(GetOrRunRequest request, Func<RunOutcome<T>> factory) => _flow.Run(request, factory);
-
-        internal bool TryGetStaleByHash(string hash, Type type, TimeSpan maxStale, out object? value, out Engines.CacheEntry? entry)
-            => _flow.TryGetStale(hash, type, maxStale, out value, out entry);
 
         private GetOrRunRequest RequestFor(string hash, CacheEntryOptions options) => new GetOrRunRequest(hash)
         {

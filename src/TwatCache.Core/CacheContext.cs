@@ -116,6 +116,8 @@ namespace TwatCache
 
         internal SingleFlightGate Gate => _gate;
 
+        internal GetOrRunFlow Flow => _flow;
+
         /// <summary>Hashes a string key within this context's namespace.</summary>
         public string HashKey(string key) => KeyHasher.HashString(Name, key ?? throw new ArgumentNullException(nameof(key)));
 
@@ -288,13 +290,6 @@ namespace TwatCache
         {
             ThrowIfDisposed();
             return _layers.Remove(hash);
-        }
-
-        /// <summary>Metadata of the entries of the outermost persistent layer (or of memory).</summary>
-        internal IReadOnlyList<CacheEntry> ListEntries()
-        {
-            ThrowIfDisposed();
-            return _layers.List();
         }
 
         private void ThrowIfDisposed()

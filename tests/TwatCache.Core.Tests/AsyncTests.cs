@@ -6,7 +6,7 @@ public class AsyncTests : IDisposable
     private readonly TempDir _dir = new();
 
     private CacheContext Create(CacheEngineKind engine)
-        => CacheContext.Create(new CacheOptions { Name = "async", Engine = engine, Root = _dir.Path });
+        => TestContexts.Open(engine, _dir, "async");
 
     [Theory, MemberData(nameof(EngineKinds.Local), MemberType = typeof(EngineKinds))]
     public async Task Cancellation_while_waiting_for_the_key_lock_throws_and_runs_nothing(CacheEngineKind engine)

@@ -7,7 +7,7 @@ public class CSharpApiTests : IDisposable
     private readonly ManualClock _clock = new();
 
     private CacheContext Create(CacheEngineKind engine, string name = "api")
-        => CacheContext.Create(new CacheOptions { Name = name, Engine = engine, Root = _dir.Path, Clock = () => _clock.Now });
+        => TestContexts.Open(engine, _dir, name, _clock);
 
     public sealed class Report
     {

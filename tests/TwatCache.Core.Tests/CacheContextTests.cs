@@ -8,7 +8,7 @@ public class CacheContextTests : IDisposable
     private readonly ManualClock _clock = new();
 
     private CacheContext Create(CacheEngineKind engine = CacheEngineKind.LiteDb, string name = "t", ICacheSerializer? serializer = null)
-        => CacheContext.Create(new CacheOptions { Name = name, Engine = engine, Root = _dir.Path, Clock = () => _clock.Now, Serializer = serializer });
+        => TestContexts.Open(engine, _dir, name, _clock, o => o.Serializer = serializer);
 
     [Theory]
     [InlineData(CacheEngineKind.Memory)]

@@ -10,11 +10,7 @@ public class ContractTests : IDisposable
     private readonly ManualClock _clock = new();
 
     private CacheContext Create(CacheEngineKind engine, Action<CacheOptions>? tweak = null, string name = "c")
-    {
-        var o = new CacheOptions { Name = name, Engine = engine, Root = _dir.Path, Clock = () => _clock.Now };
-        tweak?.Invoke(o);
-        return CacheContext.Create(o);
-    }
+        => TestContexts.Open(engine, _dir, name, _clock, tweak);
 
     public void Dispose() => _dir.Dispose();
 
@@ -77,7 +73,7 @@ public class ContractTests : IDisposable
         Assert.All(ctx.GetEntries().Where(e => e.Label != "stale"), e => Assert.Null(e.Expires));
         _clock.Advance(TimeSpan.FromDays(365 * 100));
         Assert.True(ctx.TryGet<int>("sliding", out _));
-        Assert.True(ctx.TryGetStaleByHash(ctx.HashKey("stale"), typeof(int), TimeSpan.MaxValue, out var stale, out _));
+        Assert.True(ctx.Flow.TryGetStale(ctx.HashKey("stale"), typeof(int), TimeSpan.MaxValue, out var stale, out _));
         Assert.Equal(5, stale);
     }
 

@@ -10,7 +10,7 @@ public class DistributedCacheTests : IDisposable
     private readonly ManualClock _clock = new();
 
     private CacheContext Create(CacheEngineKind engine)
-        => CacheContext.Create(new CacheOptions { Name = "dist", Engine = engine, Root = _dir.Path, Clock = () => _clock.Now });
+        => TestContexts.Open(engine, _dir, "dist", _clock);
 
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 

@@ -14,11 +14,7 @@ public class EngineContextTests : IDisposable
     public EngineContextTests(ITestOutputHelper output) => _output = output;
 
     private CacheContext Create(CacheEngineKind engine, Action<CacheOptions>? tweak = null, string name = "e")
-    {
-        var o = new CacheOptions { Name = name, Engine = engine, Root = _dir.Path, Clock = () => _clock.Now };
-        tweak?.Invoke(o);
-        return CacheContext.Create(o);
-    }
+        => TestContexts.Open(engine, _dir, name, _clock, tweak);
 
     [Theory]
     [InlineData(CacheEngineKind.LiteDb)]

@@ -7,10 +7,11 @@ public sealed class FailSafeAndTagContextTests : IDisposable
     private readonly ManualClock _clock = new();
 
     private CacheContext Create(CacheEngineKind engine = CacheEngineKind.LiteDb, bool failSafe = false, TimeSpan? maxStale = null, int largeValueThreshold = 32 * 1024)
-        => CacheContext.Create(new CacheOptions
+        => TestContexts.Open(engine, _dir, "fs", _clock, o =>
         {
-            Name = "fs", Engine = engine, Root = _dir.Path, Clock = () => _clock.Now,
-            FailSafe = failSafe, MaxStale = maxStale, LargeValueThreshold = largeValueThreshold,
+            o.FailSafe = failSafe;
+            o.MaxStale = maxStale;
+            o.LargeValueThreshold = largeValueThreshold;
         });
 
     private static readonly CacheEntryOptions FailSafeHour = new() { Ttl = TimeSpan.FromMinutes(10), FailSafe = true, MaxStale = TimeSpan.FromHours(1) };

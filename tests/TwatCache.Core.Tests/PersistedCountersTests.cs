@@ -7,7 +7,7 @@ public class PersistedCountersTests : IDisposable
     private readonly TempDir _dir = new();
 
     private CacheContext Create(CacheEngineKind engine = CacheEngineKind.LiteDb, bool temporary = false)
-        => CacheContext.Create(new CacheOptions { Name = "s", Engine = engine, Root = _dir.Path, Temporary = temporary });
+        => TestContexts.Open(engine, _dir, "s", tweak: o => o.Temporary = temporary);
 
     [Fact]
     public void A_second_context_sees_the_first_ones_total_plus_its_own()

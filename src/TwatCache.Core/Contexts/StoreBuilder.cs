@@ -85,7 +85,11 @@ namespace TwatCache.Contexts
                 default:
                     throw new CacheConfigurationException($"The {o.Engine} engine is not available in this version. Use Auto, Memory, LiteDb, File or Redis.");
             }
-            if (temporaryRoot != null) built.DropTemporary = () => DeleteQuietly(temporaryRoot);
+            if (temporaryRoot != null)
+            {
+                var dropStore = built.DropTemporary;
+                built.DropTemporary = () => { dropStore?.Invoke(); DeleteQuietly(temporaryRoot); };
+            }
             built.Memory = memory;
             built.Store = store;
             return built;

@@ -7,7 +7,7 @@ namespace TwatCache.Serialization
     /// PowerShell CliXml serializer reading JSON written from C#). A context whose serializer cannot read an
     /// entry's format treats it as a miss and keeps the entry for the readers that can.
     /// </summary>
-    internal interface IForeignFormatReader
+    public interface IForeignFormatReader
     {
         /// <summary>True when <see cref="DeserializeForeign"/> understands payloads of <paramref name="formatId"/>.</summary>
         bool CanRead(int formatId);

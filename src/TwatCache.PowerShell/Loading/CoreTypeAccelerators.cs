@@ -18,7 +18,8 @@ namespace TwatCache.PowerShell.Loading
         private static readonly Type[] ScriptTypes =
         {
             typeof(CacheContext), typeof(CacheOptions), typeof(CacheEntryOptions), typeof(CacheStats), typeof(CacheEntryInfo),
-            typeof(CacheEngineKind), typeof(EvictionPolicy), typeof(TwatCache.Serialization.ICacheSerializer), typeof(TwatCache.Serialization.JsonCacheSerializer), typeof(ContextName),
+            typeof(CacheEngineKind), typeof(EvictionPolicy), typeof(TwatCache.Serialization.ICacheSerializer), typeof(TwatCache.Serialization.JsonCacheSerializer),
+            typeof(TwatCache.Serialization.IForeignFormatReader), typeof(ContextName),
             typeof(TwatCache.Diagnostics.CacheCounters), typeof(TwatCacheException), typeof(CacheKeyException),
             typeof(CacheConfigurationException), typeof(CacheEngineUnavailableException), typeof(CacheOperationException),
             typeof(CachePathException), typeof(CacheSerializationException), typeof(CacheStoreCorruptException),

@@ -46,7 +46,7 @@ public sealed class EvictionOrderTests : IDisposable
             a.Set(K("3"), "v3");
             Assert.True(b.TryGet<string>(K("1"), out _));
             a.Set(K("4"), "v4");
-            var labels = a.ListEntries().Select(e => e.Label).ToHashSet();
+            var labels = a.GetEntries().Select(e => e.Label).ToHashSet();
             if (labels.Contains(K("2")) || !labels.Contains(K("1"))) wrong++;
         }
         Assert.Equal(0, wrong);

@@ -24,7 +24,7 @@ internal static class EvictionPattern
             ctx.Set(K("3"), "v3");
             if (!ctx.TryGet<string>(K("1"), out _)) { wrong.Add($"{r}: 1 missing before the 4th write"); continue; }
             ctx.Set(K("4"), "v4");
-            var present = new[] { "1", "2", "3", "4" }.Where(n => ctx.ListEntries().Any(e => e.Label == K(n))).ToList();
+            var present = new[] { "1", "2", "3", "4" }.Where(n => ctx.GetEntries().Any(e => e.Label == K(n))).ToList();
             var gone = new[] { "1", "2", "3", "4" }.Except(present).ToList();
             if (gone.Count != 1 || gone[0] != expected) wrong.Add($"{r}: evicted [{string.Join(",", gone)}], expected {expected}");
         }

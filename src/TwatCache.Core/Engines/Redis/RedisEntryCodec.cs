@@ -40,15 +40,15 @@ namespace TwatCache.Engines.Redis
             new HashEntry(Payload, e.Payload ?? Array.Empty<byte>()),
             new HashEntry(Format, e.Format),
             new HashEntry(Created, e.Created.UtcTicks),
-            new HashEntry(Expires, e.Expires?.UtcTicks ?? 0L),
+            new HashEntry(Expires, EntryTimes.OptionalTicks(e.Expires)),
             new HashEntry(Sliding, e.Sliding?.Ticks ?? 0L),
             new HashEntry(Access, e.LastAccess.UtcTicks),
             new HashEntry(Hits, e.Hits),
             new HashEntry(Size, e.SizeBytes),
             new HashEntry(Label, e.Label ?? string.Empty),
-            new HashEntry(Stale, e.StaleUntil?.UtcTicks ?? 0L),
+            new HashEntry(Stale, EntryTimes.OptionalTicks(e.StaleUntil)),
             new HashEntry(Tags, JoinTags(e.Tags)),
-            new HashEntry(Cap, e.AbsoluteExpires?.UtcTicks ?? 0L),
+            new HashEntry(Cap, EntryTimes.OptionalTicks(e.AbsoluteExpires)),
             new HashEntry(WriteSequence, e.WriteSequence),
             new HashEntry(AccessSequence, e.AccessSequence),
         };
@@ -106,7 +106,7 @@ namespace TwatCache.Engines.Redis
         // Fields written by hand (redis-cli) may be missing or not numbers: read them as 0, never throw.
         private static long Long(RedisValue v) => !v.IsNull && long.TryParse((string?)v, out var n) ? n : 0L;
 
-        private static DateTimeOffset Time(long ticks)
-            => ticks > 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : DateTimeOffset.MinValue;
+        // A set time field that is out of range reads as long ago (expired), never as "none".
+        private static DateTimeOffset Time(long ticks) => EntryTimes.OptionalFromTicks(ticks) ?? DateTimeOffset.MinValue;
     }
 }

@@ -45,19 +45,14 @@ namespace TwatCache.Engines.Redis
         public static RedisKeyLock? Acquire(IDatabase db, RedisKey key, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var token = (RedisValue)Guid.NewGuid().ToString("N");
-            var deadline = DateTime.UtcNow + timeout;
-            var delay = FirstPoll;
-            var random = new Random();
+            var poll = new Poll(timeout);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (db.StringSet(key, token, expiry: lease, when: When.NotExists))
                     return new RedisKeyLock(db, key, token, lease);
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero) return null;
-                var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + random.NextDouble() / 2));
-                cancellationToken.WaitHandle.WaitOne(jittered < left ? jittered : left);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
+                if (!poll.TryNext(out var wait)) return null;
+                cancellationToken.WaitHandle.WaitOne(wait);
             }
         }
 
@@ -65,19 +60,36 @@ namespace TwatCache.Engines.Redis
         public static async Task<RedisKeyLock?> AcquireAsync(IDatabase db, RedisKey key, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var token = (RedisValue)Guid.NewGuid().ToString("N");
-            var deadline = DateTime.UtcNow + timeout;
-            var delay = FirstPoll;
-            var random = new Random();
+            var poll = new Poll(timeout);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await db.StringSetAsync(key, token, expiry: lease, when: When.NotExists).ConfigureAwait(false))
                     return new RedisKeyLock(db, key, token, lease);
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero) return null;
-                var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + random.NextDouble() / 2));
-                await Task.Delay(jittered < left ? jittered : left, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
+                if (!poll.TryNext(out var wait)) return null;
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // The polling of one acquisition: a growing, jittered delay, never past the deadline.
+        private sealed class Poll
+        {
+            private readonly DateTime _deadline;
+            private readonly Random _random = new Random();
+            private TimeSpan _delay = FirstPoll;
+
+            public Poll(TimeSpan timeout) => _deadline = DateTime.UtcNow + timeout;
+
+            // False once the deadline has passed; else the wait before the next try.
+            public bool TryNext(out TimeSpan wait)
+            {
+                wait = TimeSpan.Zero;
+                var left = _deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return false;
+                var jittered = TimeSpan.FromMilliseconds(_delay.TotalMilliseconds * (0.5 + _random.NextDouble() / 2));
+                wait = jittered < left ? jittered : left;
+                _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, LongestPoll.Ticks));
+                return true;
             }
         }
 

@@ -21,7 +21,6 @@ namespace TwatCache.Engines
     internal sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
     {
         private const string CollectionName = "entries";
-        private const long NoExpiry = long.MaxValue;
         private const int Attempts = 8;
         private const string TagIndex = "tags";
         private readonly LiteDatabase _db;
@@ -399,15 +398,15 @@ namespace TwatCache.Engines
             ["payload"] = e.Payload,
             ["fmt"] = e.Format,
             ["created"] = e.Created.UtcTicks,
-            ["expires"] = e.Expires?.UtcTicks ?? NoExpiry,
+            ["expires"] = EntryTimes.ExpiryTicks(e.Expires),
             ["sliding"] = e.Sliding?.Ticks ?? 0L,
             ["access"] = e.LastAccess.UtcTicks,
             ["hits"] = e.Hits,
             ["size"] = e.SizeBytes,
             ["label"] = e.Label ?? string.Empty,
-            ["stale"] = e.StaleUntil?.UtcTicks ?? 0L,
+            ["stale"] = EntryTimes.OptionalTicks(e.StaleUntil),
             ["tags"] = new BsonArray(e.Tags.Select(t => new BsonValue(t))),
-            ["cap"] = e.AbsoluteExpires?.UtcTicks ?? 0L,
+            ["cap"] = EntryTimes.OptionalTicks(e.AbsoluteExpires),
             ["wseq"] = e.WriteSequence,
             ["aseq"] = e.AccessSequence,
         };
@@ -420,17 +419,17 @@ namespace TwatCache.Engines
             {
                 Payload = withPayload ? d["payload"].AsBinary : null,
                 Format = d["fmt"].AsInt32,
-                Created = new DateTimeOffset(d["created"].AsInt64, TimeSpan.Zero),
-                Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero),
+                Created = EntryTimes.At(d["created"].AsInt64),
+                Expires = EntryTimes.ExpiryFromTicks(expires),
                 Sliding = sliding == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(sliding),
-                LastAccess = new DateTimeOffset(d["access"].AsInt64, TimeSpan.Zero),
+                LastAccess = EntryTimes.At(d["access"].AsInt64),
                 Hits = d["hits"].AsInt64,
                 SizeBytes = d["size"].AsInt64,
                 Label = d["label"].AsString,
-                StaleUntil = d["stale"].IsInt64 && d["stale"].AsInt64 > 0 ? new DateTimeOffset(d["stale"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
+                StaleUntil = d["stale"].IsInt64 ? EntryTimes.OptionalFromTicks(d["stale"].AsInt64) : null,
                 Tags = d["tags"].IsArray ? d["tags"].AsArray.Where(t => t.IsString).Select(t => t.AsString).ToArray() : Array.Empty<string>(),
                 // Documents written before the cap existed have no "cap" field: no absolute limit.
-                AbsoluteExpires = d["cap"].IsInt64 && d["cap"].AsInt64 > 0 ? new DateTimeOffset(d["cap"].AsInt64, TimeSpan.Zero) : (DateTimeOffset?)null,
+                AbsoluteExpires = d["cap"].IsInt64 ? EntryTimes.OptionalFromTicks(d["cap"].AsInt64) : null,
                 // Documents written before sequences existed have neither field: 0 sorts them first, by time.
                 WriteSequence = d["wseq"].IsNumber ? d["wseq"].AsInt64 : 0,
                 AccessSequence = d["aseq"].IsNumber ? d["aseq"].AsInt64 : 0,

@@ -26,9 +26,6 @@ namespace TwatCache.Engines
     /// </summary>
     internal sealed class FileEngine : ICacheEngine, ICrossProcessLocking, IAccessRecorder
     {
-        private const string DataName = "data", AccessName = "access", MetaName = "meta";
-        private static readonly byte[] Magic = Encoding.ASCII.GetBytes("TCF1");
-        private const long NoExpiry = long.MaxValue;
         private readonly LockFileLocks _locks;
         private readonly string _tagRoot;
         private readonly SequenceFile _sequence;
@@ -90,7 +87,7 @@ namespace TwatCache.Engines
             }
             entry.Touch(now);
             entry.AccessSequence = _sequence.Next();
-            WriteAccess(dir, entry);
+            FileEntryFormat.WriteAccess(dir, entry);
             return entry;
         }
 
@@ -98,12 +95,12 @@ namespace TwatCache.Engines
         public void RecordAccess(string key, DateTimeOffset now) => RetryOnRace(() =>
         {
             var dir = EntryDirectory(key);
-            var entry = ReadMetadata(dir);
+            var entry = FileEntryFormat.ReadMetadata(dir);
             if (entry == null) return false;
             entry.Hits++;
             entry.LastAccess = now;
             entry.AccessSequence = _sequence.Next();
-            WriteAccess(dir, entry);
+            FileEntryFormat.WriteAccess(dir, entry);
             return true;
         });
 
@@ -127,20 +124,20 @@ namespace TwatCache.Engines
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(Path.Combine(dir, DataName));
+                bytes = File.ReadAllBytes(Path.Combine(dir, FileEntryFormat.DataName));
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {
                 return null;
             }
-            var entry = Parse(key, bytes, withPayload: true);
+            var entry = FileEntryFormat.Parse(key, bytes, withPayload: true);
             if (entry == null)
             {
                 DeleteDirectory(dir);
                 return null;
             }
-            ApplyAccess(entry, dir);
-            ApplyMeta(entry, dir);
+            FileEntryFormat.ApplyAccess(entry, dir);
+            FileEntryFormat.ApplyMeta(entry, dir);
             return entry;
         }
 
@@ -159,12 +156,12 @@ namespace TwatCache.Engines
                 {
                     var dir = EntryDirectory(key);
                     var meta = new CacheEntry(key);
-                    var created = ReadCreated(dir);
+                    var created = FileEntryFormat.ReadCreated(dir);
                     // The marker may be older than the entry's last rewrite: trust the entry's own meta file.
                     if (created.HasValue)
                     {
                         meta.Created = created.Value;
-                        ApplyMeta(meta, dir);
+                        FileEntryFormat.ApplyMeta(meta, dir);
                         if (meta.HasTag(tag) && DeleteDirectory(dir)) removed++;
                     }
                 }
@@ -191,8 +188,8 @@ namespace TwatCache.Engines
                 {
                     Directory.CreateDirectory(dir);
                     UnixPermissions.Set(dir, UnixPermissions.OwnerOnlyDirectory);
-                    WriteAtomically(dir, DataName, out var temp, fs => WriteData(fs, entry));
-                    WriteAccess(dir, entry);
+                    FileEntryFormat.WriteAtomically(dir, FileEntryFormat.DataName, out var temp, fs => FileEntryFormat.WriteData(fs, entry));
+                    FileEntryFormat.WriteAccess(dir, entry);
                     WriteMeta(dir, entry);
                     break;
                 }
@@ -205,12 +202,14 @@ namespace TwatCache.Engines
         }
 
         /// <summary>Looks at up to <see cref="PurgeScan"/> entries and removes the expired ones; returns how many went.</summary>
-        public int PurgeSome(DateTimeOffset now)
+        public int PurgeSome(DateTimeOffset now) => RemoveExpiredAmong(EntryDirectories().Take(PurgeScan), now);
+
+        private static int RemoveExpiredAmong(IEnumerable<string> dirs, DateTimeOffset now)
         {
             int removed = 0;
-            foreach (var dir in EntryDirectories().Take(PurgeScan))
+            foreach (var dir in dirs)
             {
-                var e = ReadMetadata(dir);
+                var e = FileEntryFormat.ReadMetadata(dir);
                 if (e != null && !e.IsRetainedAt(now) && DeleteDirectory(dir)) removed++;
             }
             return removed;
@@ -239,16 +238,7 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public int RemoveExpired(DateTimeOffset now)
-        {
-            int removed = 0;
-            foreach (var dir in EntryDirectories().ToList())
-            {
-                var e = ReadMetadata(dir);
-                if (e != null && !e.IsRetainedAt(now) && DeleteDirectory(dir)) removed++;
-            }
-            return removed;
-        }
+        public int RemoveExpired(DateTimeOffset now) => RemoveExpiredAmong(EntryDirectories().ToList(), now);
 
         /// <inheritdoc />
         public IReadOnlyList<CacheEntry> List()
@@ -256,7 +246,7 @@ namespace TwatCache.Engines
             var list = new List<CacheEntry>();
             foreach (var dir in EntryDirectories())
             {
-                var e = ReadMetadata(dir);
+                var e = FileEntryFormat.ReadMetadata(dir);
                 if (e != null) list.Add(e);
             }
             return list;
@@ -268,17 +258,34 @@ namespace TwatCache.Engines
             long count = 0, bytes = 0, fileBytes = 0;
             foreach (var dir in EntryDirectories())
             {
-                var e = ReadMetadata(dir);
+                var e = FileEntryFormat.ReadMetadata(dir);
                 if (e == null) continue;
                 count++;
                 bytes += e.SizeBytes;
-                try { fileBytes += new FileInfo(Path.Combine(dir, DataName)).Length; } catch (IOException) { }
+                try { fileBytes += new FileInfo(Path.Combine(dir, FileEntryFormat.DataName)).Length; } catch (IOException) { }
             }
             return new StoreSummary(count, bytes, fileBytes);
         }
 
         /// <inheritdoc />
         public void Dispose() { }
+
+        // The meta file, then a marker per tag in the tag index.
+        private void WriteMeta(string dir, CacheEntry e)
+        {
+            FileEntryFormat.WriteMeta(dir, e);
+            foreach (var tag in e.Tags)
+            {
+                var tagDir = TagDirectory(tag);
+                Directory.CreateDirectory(tagDir);
+                UnixPermissions.Set(_tagRoot, UnixPermissions.OwnerOnlyDirectory);
+                UnixPermissions.Set(tagDir, UnixPermissions.OwnerOnlyDirectory);
+                var marker = Path.Combine(tagDir, e.Key);
+                if (File.Exists(marker)) continue;
+                using (File.Create(marker)) { }
+                UnixPermissions.Set(marker, UnixPermissions.OwnerOnlyFile); // every file of a store is 0600
+            }
+        }
 
         private string EntryDirectory(string key) => Path.Combine(Location!, CheckKey(key));
 
@@ -321,225 +328,5 @@ namespace TwatCache.Engines
             }
         }
 
-        private static void WriteAtomically(string dir, string name, out string temp, Action<FileStream> write)
-        {
-            temp = Path.Combine(dir, "." + name + "-" + Guid.NewGuid().ToString("N") + ".tmp");
-            try
-            {
-                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
-                {
-                    UnixPermissions.Set(temp, UnixPermissions.OwnerOnlyFile);
-                    write(fs);
-                }
-                var target = Path.Combine(dir, name);
-                if (File.Exists(target)) File.Replace(temp, target, null);
-                else
-                {
-                    try { File.Move(temp, target); }
-                    catch (IOException) when (File.Exists(target)) { File.Replace(temp, target, null); } // another writer won the race
-                }
-            }
-            catch
-            {
-                try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-                throw;
-            }
-        }
-
-        private static void WriteData(Stream s, CacheEntry e)
-        {
-            var payload = e.Payload!;
-            var w = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
-            w.Write(Magic);
-            w.Write(e.Created.UtcTicks);
-            w.Write(e.Expires?.UtcTicks ?? NoExpiry);
-            w.Write(e.Sliding?.Ticks ?? 0L);
-            w.Write(e.Format);
-            w.Write(e.SizeBytes);
-            w.Write(e.Label ?? string.Empty);
-            w.Write((long)payload.Length);
-            w.Write(XxHash64.Hash(payload));
-            w.Write(payload);
-            w.Flush();
-        }
-
-        // Parses a data file; null when it is damaged (bad magic, short, wrong length or checksum).
-        private static CacheEntry? Parse(string key, byte[] bytes, bool withPayload)
-        {
-            try
-            {
-                using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-                var e = ReadHeader(key, r, out long length);
-                if (e == null) return null;
-                var sum = r.ReadBytes(8);
-                long start = r.BaseStream.Position;
-                if (sum.Length != 8 || bytes.Length - start != length) return null;
-                var payload = new byte[length];
-                Buffer.BlockCopy(bytes, (int)start, payload, 0, (int)length);
-                if (!XxHash64.Hash(payload).SequenceEqual(sum)) return null;
-                if (withPayload) e.Payload = payload;
-                return e;
-            }
-            catch (EndOfStreamException)
-            {
-                return null;
-            }
-        }
-
-        private static CacheEntry? ReadHeader(string key, BinaryReader r, out long length)
-        {
-            length = 0;
-            if (!r.ReadBytes(4).SequenceEqual(Magic)) return null;
-            long created = r.ReadInt64(), expires = r.ReadInt64(), sliding = r.ReadInt64();
-            var e = new CacheEntry(key)
-            {
-                Created = new DateTimeOffset(created, TimeSpan.Zero),
-                Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero),
-                Sliding = sliding == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(sliding),
-                Format = r.ReadInt32(),
-                SizeBytes = r.ReadInt64(),
-                Label = r.ReadString(),
-            };
-            e.LastAccess = e.Created;
-            length = r.ReadInt64();
-            return length < 0 ? null : e;
-        }
-
-        // Header and access data only (listings, purges): the payload is not read.
-        private static CacheEntry? ReadMetadata(string dir)
-        {
-            try
-            {
-                using var fs = new FileStream(Path.Combine(dir, DataName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
-                using var r = new BinaryReader(fs, Encoding.UTF8);
-                var e = ReadHeader(Path.GetFileName(dir), r, out _);
-                if (e != null)
-                {
-                    ApplyAccess(e, dir);
-                    ApplyMeta(e, dir);
-                }
-                return e;
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
-            {
-                return null;
-            }
-        }
-
-        private static void ApplyAccess(CacheEntry e, string dir)
-        {
-            byte[] a;
-            try { a = File.ReadAllBytes(Path.Combine(dir, AccessName)); }
-            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException) { return; }
-            // 32 bytes (written before sequences existed) or 48 (with the write and access sequences).
-            if ((a.Length != 32 && a.Length != 48) || BitConverter.ToInt64(a, 0) != e.Created.UtcTicks) return; // belongs to an older write
-            e.LastAccess = new DateTimeOffset(BitConverter.ToInt64(a, 8), TimeSpan.Zero);
-            e.Hits = BitConverter.ToInt64(a, 16);
-            long expires = BitConverter.ToInt64(a, 24);
-            e.Expires = expires == NoExpiry ? (DateTimeOffset?)null : new DateTimeOffset(expires, TimeSpan.Zero);
-            if (a.Length == 48)
-            {
-                e.WriteSequence = BitConverter.ToInt64(a, 32);
-                e.AccessSequence = BitConverter.ToInt64(a, 40);
-            }
-        }
-
-        // Created time of the entry in <paramref name="dir"/> from its data header, or null when absent or damaged.
-        private static DateTimeOffset? ReadCreated(string dir)
-        {
-            try
-            {
-                using var fs = new FileStream(Path.Combine(dir, DataName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64);
-                using var r = new BinaryReader(fs, Encoding.UTF8);
-                if (!r.ReadBytes(4).SequenceEqual(Magic)) return null;
-                return new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
-            {
-                return null;
-            }
-        }
-
-        // The meta file: created ticks (ties it to one write), retention ticks (0 = none), tag count, tags.
-        private static void ApplyMeta(CacheEntry e, string dir)
-        {
-            byte[] m;
-            try { m = File.ReadAllBytes(Path.Combine(dir, MetaName)); }
-            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException) { return; }
-            try
-            {
-                using var r = new BinaryReader(new MemoryStream(m, writable: false), Encoding.UTF8);
-                if (r.ReadInt64() != e.Created.UtcTicks) return; // belongs to an older write
-                long stale = r.ReadInt64();
-                int count = r.ReadInt32();
-                if (count < 0 || count > 1024) return;
-                var tags = new string[count];
-                for (int i = 0; i < count; i++) tags[i] = r.ReadString();
-                e.StaleUntil = stale > 0 ? new DateTimeOffset(stale, TimeSpan.Zero) : (DateTimeOffset?)null;
-                e.Tags = tags;
-                // The absolute limit of a sliding entry follows the tags; meta files written before it existed end here.
-                if (r.BaseStream.Position + 8 <= r.BaseStream.Length)
-                {
-                    long cap = r.ReadInt64();
-                    e.AbsoluteExpires = cap > 0 ? new DateTimeOffset(cap, TimeSpan.Zero) : (DateTimeOffset?)null;
-                }
-            }
-            catch (EndOfStreamException)
-            {
-                // A damaged meta file: the entry keeps no tags and no retention.
-            }
-        }
-
-        private void WriteMeta(string dir, CacheEntry e)
-        {
-            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue && !e.AbsoluteExpires.HasValue)
-            {
-                try { File.Delete(Path.Combine(dir, MetaName)); } catch (DirectoryNotFoundException) { }
-                return;
-            }
-            WriteAtomically(dir, MetaName, out _, fs =>
-            {
-                var w = new BinaryWriter(fs, Encoding.UTF8);
-                w.Write(e.Created.UtcTicks);
-                w.Write(e.StaleUntil?.UtcTicks ?? 0L);
-                w.Write(e.Tags.Count);
-                foreach (var t in e.Tags) w.Write(t);
-                w.Write(e.AbsoluteExpires?.UtcTicks ?? 0L);
-                w.Flush();
-            });
-            foreach (var tag in e.Tags)
-            {
-                var tagDir = TagDirectory(tag);
-                Directory.CreateDirectory(tagDir);
-                UnixPermissions.Set(_tagRoot, UnixPermissions.OwnerOnlyDirectory);
-                UnixPermissions.Set(tagDir, UnixPermissions.OwnerOnlyDirectory);
-                var marker = Path.Combine(tagDir, e.Key);
-                if (File.Exists(marker)) continue;
-                using (File.Create(marker)) { }
-                UnixPermissions.Set(marker, UnixPermissions.OwnerOnlyFile); // every file of a store is 0600
-            }
-        }
-
-        private static void WriteAccess(string dir, CacheEntry e)
-        {
-            try
-            {
-                WriteAtomically(dir, AccessName, out _, fs =>
-                {
-                    var w = new BinaryWriter(fs);
-                    w.Write(e.Created.UtcTicks);
-                    w.Write(e.LastAccess.UtcTicks);
-                    w.Write(e.Hits);
-                    w.Write(e.Expires?.UtcTicks ?? NoExpiry);
-                    w.Write(e.WriteSequence);
-                    w.Write(e.AccessSequence);
-                    w.Flush();
-                });
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // Removed meanwhile: the read metadata has nothing left to describe.
-            }
-        }
     }
 }
