@@ -259,7 +259,7 @@ public class EngineContextTests : IDisposable
         for (int i = 0; i < 100; i++) ctx.Set("old" + i, i, TimeSpan.FromMinutes(1));
         _clock.Advance(TimeSpan.FromMinutes(2));
         for (int i = 0; i < Engines.LiteDbEngine.PurgeEvery; i++) ctx.Set("new" + i, i);
-        var remaining = ctx.ListEntries().Count;
+        var remaining = ctx.GetEntries().Count;
         Assert.Equal(100 + Engines.LiteDbEngine.PurgeEvery - Engines.LiteDbEngine.PurgeBatch, remaining);
     }
 
