@@ -13,17 +13,17 @@ namespace TwatCache.Storage
     /// </summary>
     internal static class StoreLayout
     {
-        /// <summary>File suffix of a context's LiteDB store.</summary>
-        public const string LiteDbSuffix = ".litedb";
-
-        /// <summary>Directory suffix of a context's File store.</summary>
-        public const string FilesSuffix = ".files";
-
         /// <summary>The LiteDB store file of the context <paramref name="name"/> under <paramref name="root"/>.</summary>
         public static string LiteDbPath(string root, string name) => Path.Combine(root, name + LiteDbSuffix);
 
         /// <summary>The File store directory of the context <paramref name="name"/> under <paramref name="root"/>.</summary>
         public static string FilesPath(string root, string name) => Path.Combine(root, name + FilesSuffix);
+
+        /// <summary>File suffix of a context's LiteDB store.</summary>
+        public const string LiteDbSuffix = ".litedb";
+
+        /// <summary>Directory suffix of a context's File store.</summary>
+        public const string FilesSuffix = ".files";
 
         /// <summary>Names of the stores of every local engine under <paramref name="root"/>, sorted; empty when the root does not exist.</summary>
         public static IReadOnlyList<string> StoreNames(string root)
