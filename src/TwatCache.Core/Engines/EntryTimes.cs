@@ -13,9 +13,6 @@ namespace TwatCache.Engines
         /// <summary>The stored expiry of an entry that never expires (LiteDB, File).</summary>
         public const long NeverTicks = long.MaxValue;
 
-        /// <summary>UTC ticks of <paramref name="time"/>.</summary>
-        public static long Ticks(DateTimeOffset time) => time.UtcTicks;
-
         /// <summary>The time of stored UTC ticks.</summary>
         public static DateTimeOffset At(long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero);
 

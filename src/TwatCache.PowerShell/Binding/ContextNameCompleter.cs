@@ -48,9 +48,9 @@ namespace TwatCache.PowerShell.Binding
             }
             if (root.Length > 0)
             {
-                foreach (var name in StoreDiscovery.StoreNames(root))
+                foreach (var name in StoreLayout.StoreNames(root))
                 {
-                    if (!seen.ContainsKey(name)) seen[name] = "store " + StoreDiscovery.LocationOf(root, name);
+                    if (!seen.ContainsKey(name)) seen[name] = "store " + StoreLayout.LocationOf(root, name);
                 }
             }
             return seen.OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase);

@@ -209,7 +209,7 @@ namespace TwatCache.PowerShell.Cmdlets
             var open = ContextRegistry.AllUnder(root);
             var openPaths = new HashSet<string>(open.Where(c => c.Path != null).Select(c => c.Path!), StringComparer.Ordinal);
             // LiteDB stores and File-engine stores (<name>.files/) alike.
-            var closed = StoreDiscovery.StoreNames(root).Where(n => !openPaths.Contains(StoreDiscovery.LocationOf(root, n))).ToList();
+            var closed = StoreLayout.StoreNames(root).Where(n => !openPaths.Contains(StoreLayout.LocationOf(root, n))).ToList();
             int total = open.Count + closed.Count, done = 0;
             foreach (var ctx in open)
             {

@@ -188,7 +188,7 @@ namespace TwatCache.PowerShell.Contexts
                 if (named != null) return named;
             }
             if (string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase)) return GetDefault(null, root);
-            if (!StoreDiscovery.Exists(root, name)) return null;
+            if (!StoreLayout.Exists(root, name)) return null;
             var id = StoreKeyPrefix + name + "|" + root;
             lock (Gate)
             {
@@ -208,7 +208,7 @@ namespace TwatCache.PowerShell.Contexts
         public static CacheContext OpenStore(string name, string root) => CacheContext.Create(new CacheOptions
         {
             Name = name,
-            Engine = StoreDiscovery.IsFilesOnly(root, name) ? CacheEngineKind.File : CacheEngineKind.Auto,
+            Engine = StoreLayout.IsFilesOnly(root, name) ? CacheEngineKind.File : CacheEngineKind.Auto,
             Root = root,
             Serializer = new CliXmlSerializer(),
         });
