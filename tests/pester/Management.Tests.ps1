@@ -215,6 +215,16 @@ Describe 'Clear-Cache more' {
         (Get-CacheEntry).Label | Sort-Object | Should -Be 'expired-new', 'live-old'
     }
 
+    It 'piped rows with -Expired: only the expired ones go, fail-safe (stale) and live ones stay' {
+        Invoke-Cached { 'e' } -Key expired -Ttl 100ms | Out-Null
+        Invoke-Cached { 's' } -Key stale -Ttl 100ms -FailSafe -MaxStale 1h | Out-Null
+        Invoke-Cached { 'l' } -Key live -Ttl 1h | Out-Null
+        Start-Sleep -Milliseconds 300
+        (Get-CacheEntry | Sort-Object Label).State | Should -Be 'Expired', 'Fresh', 'Stale'
+        Get-CacheEntry | Clear-Cache -Expired -PassThru -Confirm:$false | Should -Be 1
+        (Get-CacheEntry).Label | Sort-Object | Should -Be 'live', 'stale'
+    }
+
     It 'clears the contexts given by name from the pipeline and counts them together' {
         $a = New-CacheContext -Name ca -Engine Memory
         $b = New-CacheContext -Name cb -Engine LiteDb
