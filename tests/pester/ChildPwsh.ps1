@@ -1,6 +1,6 @@
-# The one way the Pester suite starts a child pwsh (dot-sourced by TestHelpers.ps1): a fresh process with
-# the built module imported, its own TWATCACHE_ROOT and environment, stdout and stderr captured apart, a
-# timeout that kills it, and start-without-wait for tests that run several at once or kill one.
+# The one way the Pester suite starts a child pwsh (dot-sourced by TestHelpers.ps1): Invoke-ChildPwsh runs a
+# fresh process with the built module imported, its own TWATCACHE_ROOT and environment, stdout and stderr
+# captured apart and a timeout that kills it; -NoWait starts it for tests that run several at once or kill one.
 
 function Get-PwshPath {
     # The pwsh apphost beside the running engine: under `dotnet pwsh` (the local tool) the process path is
@@ -9,18 +9,19 @@ function Get-PwshPath {
     throw "No pwsh in $PSHOME"
 }
 
-function Start-ChildPwsh {
+function Invoke-ChildPwsh {
     <#
     .SYNOPSIS
-        Starts a child pwsh and returns at once; Wait-ChildPwsh or Stop-ChildPwsh collects it.
+        Runs a child pwsh and returns its output lines (stdout, then stderr); throws when it exits non-zero or
+        outlives -TimeoutSeconds. With -NoWait it returns at once a handle for Wait-ChildPwsh / Stop-ChildPwsh.
     .DESCRIPTION
         -Script runs as `pwsh -Command` after `$ErrorActionPreference = 'Stop'` and, unless -NoModule, an
         Import-Module of the built module. -File runs as `pwsh -File` (nothing added: the file imports what
         it needs). The child inherits this process's environment with TWATCACHE_ROOT set to -Root and the
         -Environment entries applied (an empty or $null value removes the variable). -Launcher runs the
-        child under another command (e.g. unshare). -StreamOutput leaves stdout unread so the test can read
-        $child.Process.StandardOutput line by line while the child runs; stderr is always read in the background
-        so a chatty child never blocks.
+        child under another command (e.g. unshare). With -NoWait, -StreamOutput leaves stdout unread so the
+        test can read $child.Process.StandardOutput line by line while the child runs; stderr is always read
+        in the background so a chatty child never blocks.
     #>
     [CmdletBinding(DefaultParameterSetName = 'Script')]
     param(
@@ -31,6 +32,8 @@ function Start-ChildPwsh {
         [hashtable] $Environment = @{},
         [Parameter(ParameterSetName = 'Script')] [switch] $NoModule,
         [string[]] $Launcher = @(),
+        [int] $TimeoutSeconds = 300,
+        [switch] $NoWait,
         [switch] $StreamOutput
     )
     $pwshArguments = @('-NoProfile', '-NonInteractive')
@@ -54,17 +57,20 @@ function Start-ChildPwsh {
         else { $psi.Environment[$name] = [string]$variables[$name] }
     }
     $process = [Diagnostics.Process]::Start($psi)
-    [pscustomobject]@{
+    $child = [pscustomobject]@{
         Process = $process
         Out = if ($StreamOutput) { $null } else { $process.StandardOutput.ReadToEndAsync() }
         Err = $process.StandardError.ReadToEndAsync()
     }
+    if ($NoWait) { return $child }
+    $result = Wait-ChildPwsh $child -TimeoutSeconds $TimeoutSeconds -AssertSuccess
+    @($result.Output) + @($result.Error -split "`r?`n" | Where-Object { $_ -ne '' })
 }
 
 function Wait-ChildPwsh {
     <#
     .SYNOPSIS
-        Waits for a child from Start-ChildPwsh; returns ExitCode, Output (the non-empty stdout lines) and Error
+        Waits for a child from Invoke-ChildPwsh -NoWait; returns ExitCode, Output (the non-empty stdout lines) and Error
         (stderr text). A child that outlives -TimeoutSeconds is killed and the call throws; -AssertSuccess
         also throws when the exit code is not 0, with what the child wrote.
     #>
@@ -94,31 +100,8 @@ function Wait-ChildPwsh {
 }
 
 function Stop-ChildPwsh {
-    # Kills a child from Start-ChildPwsh at once (SIGKILL on Unix, as kill -9) and returns what it wrote (see Wait-ChildPwsh).
+    # Kills a child from Invoke-ChildPwsh -NoWait at once (SIGKILL on Unix, as kill -9) and returns what it wrote (see Wait-ChildPwsh).
     param([Parameter(Mandatory, Position = 0)] $Child)
     $Child.Process.Kill($true)
     Wait-ChildPwsh $Child
-}
-
-function Invoke-ChildPwsh {
-    <#
-    .SYNOPSIS
-        Runs a child pwsh to its end (see Start-ChildPwsh for the parameters) and returns its output lines,
-        stdout then stderr; throws when it exits non-zero or outlives -TimeoutSeconds.
-    #>
-    [CmdletBinding(DefaultParameterSetName = 'Script')]
-    param(
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Script')] [string] $Script,
-        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
-        [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
-        [string] $Root = $env:TWATCACHE_ROOT,
-        [hashtable] $Environment = @{},
-        [Parameter(ParameterSetName = 'Script')] [switch] $NoModule,
-        [string[]] $Launcher = @(),
-        [int] $TimeoutSeconds = 300
-    )
-    $start = @{}
-    foreach ($name in $PSBoundParameters.Keys) { if ($name -ne 'TimeoutSeconds') { $start[$name] = $PSBoundParameters[$name] } }
-    $result = Start-ChildPwsh @start | Wait-ChildPwsh -TimeoutSeconds $TimeoutSeconds -AssertSuccess
-    @($result.Output) + @($result.Error -split "`r?`n" | Where-Object { $_ -ne '' })
 }

@@ -9,7 +9,7 @@ Describe 'Engines across processes' {
         $log = Join-Path ([IO.Path]::GetTempPath()) ("tc-runs-" + [guid]::NewGuid().ToString('N'))
         $go = "$log.go"
         $children = 1..4 | ForEach-Object {
-            Start-ChildPwsh @"
+            Invoke-ChildPwsh -NoWait @"
 New-Item -ItemType File '$log.ready$_' | Out-Null
 while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
 `$v = Invoke-Cached { Add-Content -Path '$log' -Value `$PID; Start-Sleep -Seconds 2; 'shared value' } -Key 'one-key' -WarningVariable w
@@ -102,7 +102,7 @@ $bytes = [byte[]]::new(3932160); [Random]::new(11).NextBytes($bytes)
     }
 
     It 'loses no acknowledged entry when a writer is killed with -9 (<engine>)' -ForEach @(@{ engine = 'Auto' }, @{ engine = 'File' }) {
-        $writer = Start-ChildPwsh -Environment @{ TWATCACHE_ENGINE = $engine } -StreamOutput @'
+        $writer = Invoke-ChildPwsh -NoWait -Environment @{ TWATCACHE_ENGINE = $engine } -StreamOutput @'
 for ($i = 0; $i -lt 100000; $i++) {
     Invoke-Cached { "value $i" } -Key "k$i" | Out-Null
     [Console]::Out.WriteLine("ack $i"); [Console]::Out.Flush()

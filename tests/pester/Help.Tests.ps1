@@ -91,7 +91,7 @@ Describe 'build/New-MamlHelp.ps1' {
 
     It 'stops on a file without a required section' {
         "# Get-CacheStats`n`n## SYNOPSIS`nStats.`n`n## PARAMETERS`n`n## EXAMPLES`n" | Set-Content "$work/src/Get-CacheStats.md"
-        $run = Start-ChildPwsh -File $generator -ArgumentList '-ModulePath', $ModulePath, '-SourceDirectory', "$work/src", '-OutputDirectory', "$work/out" | Wait-ChildPwsh
+        $run = Invoke-ChildPwsh -NoWait -File $generator -ArgumentList '-ModulePath', $ModulePath, '-SourceDirectory', "$work/src", '-OutputDirectory', "$work/out" | Wait-ChildPwsh
         $run.ExitCode | Should -Not -Be 0
         (@($run.Output) + $run.Error) -join "`n" | Should -Match "DESCRIPTION' section is missing"
     }

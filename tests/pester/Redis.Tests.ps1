@@ -93,8 +93,8 @@ Describe 'Redis engine' {
             "Invoke-Cached -Key 'slow' -Context `$ctx -Ttl 1h { Add-Content -Path '$log' -Value ([Environment]::ProcessId); " +
             "`$until = [DateTime]::UtcNow.AddSeconds(60); while (@(Get-ChildItem '$ready').Count -lt 2 -and [DateTime]::UtcNow -lt `$until) { Start-Sleep -Milliseconds 100 }; " +
             "Start-Sleep -Seconds 2; 'computed by ' + [Environment]::ProcessId }"
-        $a = Start-ChildPwsh -Script $script
-        $b = Start-ChildPwsh -Script $script
+        $a = Invoke-ChildPwsh -NoWait -Script $script
+        $b = Invoke-ChildPwsh -NoWait -Script $script
         $outA = (Wait-ChildPwsh $a -TimeoutSeconds 120 -AssertSuccess).Output
         $outB = (Wait-ChildPwsh $b -TimeoutSeconds 120 -AssertSuccess).Output
         @(Get-ChildItem $ready).Count | Should -Be 2

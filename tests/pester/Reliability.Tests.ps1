@@ -18,7 +18,7 @@ Describe 'Load: many processes on overlapping keys' {
         $logs = Join-Path $root 'logs'
         New-Item -ItemType Directory $logs -Force | Out-Null
         $workers = foreach ($p in 1..$procs) {
-            Start-ChildPwsh -Root $root @"
+            Invoke-ChildPwsh -NoWait -Root $root @"
 `$log = Join-Path '$logs' "worker-$p.log"
 `$bad = 0
 foreach (`$i in 1..$calls) {
@@ -51,7 +51,7 @@ Describe 'Crash: a writer killed with SIGKILL loses no acknowledged entry' {
         $rng = [Random]::new(42)
         $acked = [Collections.Generic.List[string]]::new()
         foreach ($r in 1..$rounds) {
-            $w = Start-ChildPwsh -Root $root -StreamOutput @"
+            $w = Invoke-ChildPwsh -NoWait -Root $root -StreamOutput @"
 foreach (`$i in 1..100000) {
     `$null = Invoke-Cached { "payload-$r-`$i-" + ('x' * (`$i % 500)) } -Key "crash-$r-`$i" -Engine LiteDb
     [Console]::Out.WriteLine("ack $r `$i"); [Console]::Out.Flush()

@@ -5,7 +5,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     function Start-Caller([string] $Root, [string] $Log, [string] $Go, [int] $Index) {
-        Start-ChildPwsh -Root $Root @"
+        Invoke-ChildPwsh -NoWait -Root $Root @"
 New-Item -ItemType File '$Log.ready$Index' | Out-Null
 while (-not (Test-Path '$Go')) { Start-Sleep -Milliseconds 5 }
 `$v = Invoke-Cached { Add-Content -Path '$Log' -Value `$PID; Start-Sleep -Seconds 2; 'shared value' } -Key 'one-key' -WarningVariable w

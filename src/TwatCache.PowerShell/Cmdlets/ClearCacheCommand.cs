@@ -5,7 +5,6 @@ using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Keys;
-using TwatCache.Storage;
 
 namespace TwatCache.PowerShell.Cmdlets
 {

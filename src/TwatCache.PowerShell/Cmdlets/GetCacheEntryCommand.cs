@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
-using TwatCache.PowerShell.Contexts;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
