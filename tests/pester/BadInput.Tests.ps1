@@ -2,7 +2,6 @@
 # cache intact (an entry written before the bad call still hits after it).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
 
     function Get-ErrorOf([scriptblock] $Call) {
         try { & $Call; return $null } catch { return $_ }
@@ -12,7 +11,6 @@ BeforeAll {
 Describe 'Bad input' {
     BeforeAll {
         $root = New-TestCacheRoot
-        $global:TcRuns = 0
         Invoke-Cached { Step; 'kept' } -Key 'sentinel' | Out-Null
     }
     AfterAll { Remove-TestCacheRoot $root }

@@ -1,6 +1,5 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:ExampleDll = Join-Path $script:RepoRoot 'examples/csharp/bin/Release/net10.0/TwatCache.Example.dll'
 }

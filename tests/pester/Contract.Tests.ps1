@@ -1,11 +1,8 @@
 # Issue 15, "the contract in the small": each case failed on the main of 2026-12-01.
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe '-Ttl with -SlidingTtl' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'expires at whichever comes first on every engine, and Get-CacheEntry shows it' {
@@ -21,7 +18,7 @@ Describe '-Ttl with -SlidingTtl' {
 }
 
 Describe 'Lifetimes too long for the calendar' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'Invoke-Cached <Name> runs the block once, stores it and never expires' -TestCases @(
@@ -176,7 +173,7 @@ Describe 'Engine names' {
 }
 
 Describe 'TWATCACHE_DISABLE' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root; Remove-Item Env:TWATCACHE_DISABLE -ErrorAction SilentlyContinue }
 
     It '<Value> disables caching' -TestCases @(@{ Value = '1' }, @{ Value = 'true' }, @{ Value = 'YES' }, @{ Value = 'on' }) {

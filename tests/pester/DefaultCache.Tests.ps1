@@ -1,12 +1,9 @@
 # Issue 15 item 4: one default cache per root. Entries written with Invoke-Cached -Engine X are listed,
 # counted and cleared like any other; defaults that share a store never serve each other's old values.
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe 'One default cache per root' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'Clear-Cache -Tag removes an entry written with -Engine Memory, and the next call runs the block' {

@@ -1,39 +1,15 @@
 # Engines across real pwsh processes: single flight, corruption, permissions, large values, kill -9.
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-
-    function Start-ChildPwsh {
-        # Starts a child pwsh (module imported, this test's root) with stdout redirected; returns the Process.
-        param([Parameter(Mandatory)] [string] $Script, [string] $Root = $env:TWATCACHE_ROOT, [string] $Engine = '')
-        $full = "`$ErrorActionPreference = 'Stop'; `$env:TWATCACHE_ROOT = '$Root'; `$env:TWATCACHE_ENGINE = '$Engine'; Import-Module '$ModulePath'`n$Script"
-        $psi = [Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $full) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        return [Diagnostics.Process]::Start($psi)
-    }
-
-    function Wait-Child([Diagnostics.Process] $Process, [int] $Seconds = 120) {
-        $out = $Process.StandardOutput.ReadToEndAsync()
-        $err = $Process.StandardError.ReadToEndAsync()
-        if (-not $Process.WaitForExit($Seconds * 1000)) { $Process.Kill(); throw "child pwsh timed out" }
-        $Process.WaitForExit()
-        if ($Process.ExitCode -ne 0) { throw "child pwsh failed ($($Process.ExitCode)): $($out.Result) $($err.Result)" }
-        return ($out.Result -split "`r?`n" | Where-Object { $_ })
-    }
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe 'Engines across processes' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'four processes missing one key at once compute it once and all get the value' {
         $log = Join-Path ([IO.Path]::GetTempPath()) ("tc-runs-" + [guid]::NewGuid().ToString('N'))
         $go = "$log.go"
         $children = 1..4 | ForEach-Object {
-            Start-ChildPwsh @"
+            Invoke-ChildPwsh -NoWait @"
 New-Item -ItemType File '$log.ready$_' | Out-Null
 while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
 `$v = Invoke-Cached { Add-Content -Path '$log' -Value `$PID; Start-Sleep -Seconds 2; 'shared value' } -Key 'one-key' -WarningVariable w
@@ -47,7 +23,7 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
                 Start-Sleep -Milliseconds 50
             }
             New-Item -ItemType File $go | Out-Null
-            $results = foreach ($c in $children) { Wait-Child $c }
+            $results = foreach ($c in $children) { (Wait-ChildPwsh $c -TimeoutSeconds 120 -AssertSuccess).Output }
             $results | Should -Be @('shared value; warnings: ', 'shared value; warnings: ', 'shared value; warnings: ', 'shared value; warnings: ')
             @(Get-Content $log).Count | Should -Be 1
         }
@@ -126,28 +102,25 @@ $bytes = [byte[]]::new(3932160); [Random]::new(11).NextBytes($bytes)
     }
 
     It 'loses no acknowledged entry when a writer is killed with -9 (<engine>)' -ForEach @(@{ engine = 'Auto' }, @{ engine = 'File' }) {
-        $writer = Start-ChildPwsh -Engine $engine @'
+        $writer = Invoke-ChildPwsh -NoWait -Environment @{ TWATCACHE_ENGINE = $engine } -StreamOutput @'
 for ($i = 0; $i -lt 100000; $i++) {
     Invoke-Cached { "value $i" } -Key "k$i" | Out-Null
     [Console]::Out.WriteLine("ack $i"); [Console]::Out.Flush()
 }
 '@
         $acked = [Collections.Generic.List[int]]::new()
-        try {
-            $deadline = (Get-Date).AddSeconds(90)
-            while ($acked.Count -lt 40) {
-                if ((Get-Date) -gt $deadline) { throw "writer acknowledged only $($acked.Count) entries: $($writer.StandardError.ReadToEnd())" }
-                $line = $writer.StandardOutput.ReadLine()
-                if ($null -eq $line) { throw "writer ended early: $($writer.StandardError.ReadToEnd())" }
-                if ($line -match '^ack (\d+)$') { $acked.Add([int]$Matches[1]) }
-            }
+        $problem = $null
+        $deadline = (Get-Date).AddSeconds(90)
+        while ($acked.Count -lt 40) {
+            if ((Get-Date) -gt $deadline) { $problem = "writer acknowledged only $($acked.Count) entries"; break }
+            $line = $writer.Process.StandardOutput.ReadLine()
+            if ($null -eq $line) { $problem = 'writer ended early'; break }
+            if ($line -match '^ack (\d+)$') { $acked.Add([int]$Matches[1]) }
         }
-        finally {
-            & kill -9 $writer.Id
-            $writer.WaitForExit()
-        }
-        # Lines already written before the kill are acknowledgements too.
-        while ($null -ne ($line = $writer.StandardOutput.ReadLine())) { if ($line -match '^ack (\d+)$') { $acked.Add([int]$Matches[1]) } }
+        # SIGKILL; lines already written before the kill are acknowledgements too.
+        $killed = Stop-ChildPwsh $writer
+        if ($problem) { throw "${problem}: $($killed.Error)" }
+        foreach ($line in $killed.Output) { if ($line -match '^ack (\d+)$') { $acked.Add([int]$Matches[1]) } }
         $last = $acked[-1]
         $check = Invoke-ChildPwsh @"
 `$env:TWATCACHE_ENGINE = '$engine'

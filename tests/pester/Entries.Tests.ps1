@@ -1,10 +1,7 @@
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe 'Get-CacheEntry' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'lists each entry with its key, label, size, times and hits' {
@@ -75,15 +72,13 @@ Describe 'Get-CacheEntry' {
     It 'shows as a table with the documented columns' {
         Invoke-Cached { 'shown' } -Ttl 1h | Out-Null
         $text = Get-CacheEntry | Out-String -Width 250
-        foreach ($column in 'Label', 'Engine', 'SizeBytes', 'Created', 'Expires', 'Hits', 'State', 'Tags') {
-            $text | Should -Match "\b$column\b"
-        }
+        Assert-TableColumns $text 'Label', 'Engine', 'SizeBytes', 'Created', 'Expires', 'Hits', 'State', 'Tags'
         $text | Should -Match 'Context: default'
     }
 }
 
 Describe 'Get-CacheEntry | Clear-Cache' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'removes exactly the piped entries, memory layer included' {

@@ -3,26 +3,16 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $script:redis = Start-TestRedis
 }
 
-AfterAll {
-    Stop-TestRedis $script:redis
-}
+AfterAll { Stop-TestRedis $script:redis }
 
-Describe 'Eviction order on the <engine> engine' -ForEach @(
-    @{ engine = 'Memory' }
-    @{ engine = 'LiteDb' }
-    @{ engine = 'File' }
-    @{ engine = 'Auto' }
-    @{ engine = 'Redis' }
-) {
+Describe 'Eviction order on the <engine> engine' -ForEach @(@{ engine = 'Memory' }, @{ engine = 'LiteDb' }, @{ engine = 'File' }, @{ engine = 'Auto' }, @{ engine = 'Redis' }) {
     BeforeEach {
         $root = New-TestCacheRoot
-        $global:TcRuns = 0
-        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString; Temporary = $true } } else { @{} }
-        $ctx = New-CacheContext -Name ('evict-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine -MaxEntries 3 -Policy LRU @extra
+        # Temporary on Redis: the server outlives the test, so the context's keys go with it.
+        $ctx = New-TestContext $engine -Prefix evict -Redis $redis -Options @{ MaxEntries = 3; Policy = 'LRU'; Temporary = $engine -eq 'Redis' }
     }
     AfterEach {
         $ctx.Dispose()

@@ -1,7 +1,6 @@
 # Invoke-Cached -FailSafe: a failed refresh of an expired entry returns the old result with one warning.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
 
     # The source the cached blocks call; a function body is not part of the key, so the same block text
     # (and key) succeeds or fails as $global:TcDown says.
@@ -24,10 +23,9 @@ AfterAll {
 Describe 'Invoke-Cached -FailSafe' {
     BeforeEach {
         $root = New-TestCacheRoot
-        $global:TcRuns = 0
         $global:TcDown = $false
-        $name = 'fs-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-        $ctx = New-CacheContext -Name $name -Engine LiteDb
+        $ctx = New-TestContext LiteDb -Prefix fs
+        $name = $ctx.Name
     }
     AfterEach {
         $ctx.Dispose()

@@ -4,18 +4,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $script:redis = Start-TestRedis
-
-    # A context of its own per test on the named engine; 'AutoRedis' is Memory L1 in front of Redis.
-    function script:New-EngineContext([string] $Engine) {
-        $name = 'fid-' + [guid]::NewGuid().ToString('N').Substring(0, 10)
-        switch ($Engine) {
-            'Redis' { New-CacheContext -Name $name -Engine Redis -ConnectionString $redis.ConnectionString }
-            'AutoRedis' { New-CacheContext -Name $name -Engine Auto -ConnectionString $redis.ConnectionString }
-            default { New-CacheContext -Name $name -Engine $Engine }
-        }
-    }
 
     # A stable text for one output or stream item, so that two runs can be compared item by item.
     function script:Get-ItemShape($x) {
@@ -49,12 +38,10 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    Stop-TestRedis $script:redis
-}
+AfterAll { Stop-TestRedis $script:redis }
 
 Describe 'Fidelity 1: pipeline blocks run with PowerShell''s pipeline semantics' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'process {} sees each item, on the miss and on the hit' {
@@ -120,7 +107,7 @@ Describe 'Fidelity 1: pipeline blocks run with PowerShell''s pipeline semantics'
 Describe 'Fidelity 2: output replays exactly on <engine>' -ForEach @(
     @{ engine = 'Memory' }, @{ engine = 'LiteDb' }, @{ engine = 'File' }, @{ engine = 'Redis' }, @{ engine = 'Auto' }
 ) {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0; $ctx = New-EngineContext $engine }
+    BeforeEach { $root = New-TestCacheRoot; $ctx = New-TestContext $engine -Prefix fid -Redis $redis }
     AfterEach { $ctx.Dispose(); Remove-TestCacheRoot $root }
 
     It '$null items survive the miss and the hit' {
@@ -161,7 +148,7 @@ Describe 'Fidelity 2: output replays exactly on <engine>' -ForEach @(
 Describe 'Fidelity 3: native stderr stays on the error stream on <engine>' -ForEach @(
     @{ engine = 'Memory' }, @{ engine = 'LiteDb' }, @{ engine = 'File' }, @{ engine = 'Redis' }
 ) {
-    BeforeEach { $root = New-TestCacheRoot; $ctx = New-EngineContext $engine }
+    BeforeEach { $root = New-TestCacheRoot; $ctx = New-TestContext $engine -Prefix fid -Redis $redis }
     AfterEach { $ctx.Dispose(); Remove-TestCacheRoot $root }
 
     It 'returns one String on the miss and on the hit; stderr is an error record on the miss only' {
@@ -188,7 +175,7 @@ Describe 'Fidelity 4: a native command that exits non-zero is a failure, and $LA
         }
     }
     AfterAll { Remove-Item Function:\Get-NativeSource -ErrorAction SilentlyContinue }
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0; $global:TcDown = $false; $ctx = New-EngineContext $engine }
+    BeforeEach { $root = New-TestCacheRoot; $global:TcDown = $false; $ctx = New-TestContext $engine -Prefix fid -Redis $redis }
     AfterEach { $ctx.Dispose(); Remove-TestCacheRoot $root }
 
     It 'exit 7 is not stored; each call runs and leaves $LASTEXITCODE 7' {
@@ -248,7 +235,7 @@ Describe 'Fidelity 4: a native command that exits non-zero is a failure, and $LA
 }
 
 Describe 'Fidelity 4b: entries stored before exit codes were kept read as before' {
-    BeforeEach { $root = New-TestCacheRoot; $ctx = New-EngineContext 'LiteDb' }
+    BeforeEach { $root = New-TestCacheRoot; $ctx = New-TestContext LiteDb -Prefix fid }
     AfterEach { $ctx.Dispose(); Remove-TestCacheRoot $root }
 
     It 'an old CliXml output list is replayed, $null item included, and sets no exit code' {
@@ -346,7 +333,7 @@ Describe 'Fidelity 6: error records leave Invoke-Cached unchanged' {
 Describe 'Fidelity 7: a hit never hands out an object another caller changed, on <engine>' -ForEach @(
     @{ engine = 'Auto' }, @{ engine = 'LiteDb' }, @{ engine = 'File' }, @{ engine = 'Redis' }, @{ engine = 'AutoRedis' }
 ) {
-    BeforeEach { $root = New-TestCacheRoot; $ctx = New-EngineContext $engine }
+    BeforeEach { $root = New-TestCacheRoot; $ctx = New-TestContext $engine -Prefix fid -Redis $redis }
     AfterEach { $ctx.Dispose(); Remove-TestCacheRoot $root }
 
     It 'editing a returned hashtable (miss or hit) does not change the next hit' {
@@ -380,7 +367,7 @@ Describe 'Fidelity 7b: -Engine Memory hands out shared live objects (documented)
 }
 
 Describe 'Fidelity 8: -Verbose says why nothing was stored when a later command stops the block' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'Select-Object -First 1 stops the block; the verbose stream says it was not cached and why' {
@@ -421,7 +408,7 @@ Describe 'Fidelity: cached vs uncached, block by block, on <engine>' -ForEach @(
             @{ Name = 'plain per item'; Block = { "item $_"; Write-Verbose "v$_" -Verbose }; Input = @(1, 2); PerItem = $true }
         )
     }
-    BeforeEach { $root = New-TestCacheRoot; $ctx = New-EngineContext $engine }
+    BeforeEach { $root = New-TestCacheRoot; $ctx = New-TestContext $engine -Prefix fid -Redis $redis }
     AfterEach { $ctx.Dispose(); Remove-TestCacheRoot $root }
 
     It 'gives the same output, records and $LASTEXITCODE as uncached on the miss, and the same output and exit code on the hit' {

@@ -1,10 +1,7 @@
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe 'Invoke-Cached basics' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'runs the block once for two calls and returns the same output' {
@@ -71,7 +68,14 @@ Describe 'Invoke-Cached basics' {
 }
 
 Describe 'Keys' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeAll {
+        # Sets each of -Values with $Set and calls $Block, which reads it: each call must return its own value
+        # (a miss, not the last value). $Cleanup runs at the end either way.
+        function Assert-EachValueRuns([scriptblock] $Block, [object[]] $Values, [scriptblock] $Set, [scriptblock] $Cleanup) {
+            try { foreach ($v in $Values) { & $Set $v; Invoke-Cached $Block | Should -Be $v } } finally { & $Cleanup }
+        }
+    }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'misses when a free variable changes: $x = 1 then $x = 2 gives 2 then 4' {
@@ -88,22 +92,12 @@ Describe 'Keys' {
     }
 
     It 'keys $script: and $global: reads' {
-        $global:TwatCacheTestValue = 'g1'
-        try {
-            Invoke-Cached { Step; $global:TwatCacheTestValue } | Should -Be 'g1'
-            $global:TwatCacheTestValue = 'g2'
-            Invoke-Cached { Step; $global:TwatCacheTestValue } | Should -Be 'g2'
-        } finally { Remove-Variable TwatCacheTestValue -Scope Global }
+        Assert-EachValueRuns { Step; $global:TwatCacheTestValue } -Values 'g1', 'g2' -Set { $global:TwatCacheTestValue = $args[0] } -Cleanup { Remove-Variable TwatCacheTestValue -Scope Global }
         $global:TcRuns | Should -Be 2
     }
 
     It 'keys $env: reads' {
-        $env:TWATCACHE_TEST_VAR = 'a'
-        try {
-            Invoke-Cached { Step; $env:TWATCACHE_TEST_VAR } | Should -Be 'a'
-            $env:TWATCACHE_TEST_VAR = 'b'
-            Invoke-Cached { Step; $env:TWATCACHE_TEST_VAR } | Should -Be 'b'
-        } finally { Remove-Item Env:TWATCACHE_TEST_VAR }
+        Assert-EachValueRuns { Step; $env:TWATCACHE_TEST_VAR } -Values 'a', 'b' -Set { $env:TWATCACHE_TEST_VAR = $args[0] } -Cleanup { Remove-Item Env:TWATCACHE_TEST_VAR }
     }
 
     It 'keys variables read inside nested script blocks' {
@@ -178,7 +172,7 @@ Describe 'Keys' {
 }
 
 Describe 'Pipelines and output replay' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'caches each pipeline item separately, with partial hits' {
@@ -222,7 +216,7 @@ Describe 'Pipelines and output replay' {
 }
 
 Describe 'Errors and empty results' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'under ErrorAction Stop a non-terminating error ends the block and nothing is stored' {
@@ -285,7 +279,7 @@ Describe 'Across processes' {
 }
 
 Describe 'Streams' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'passes warnings and information through live on a miss and does not replay them on a hit' {
@@ -305,7 +299,7 @@ Describe 'Streams' {
 }
 
 Describe 'Key values from PowerShell objects' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'keys PSCustomObjects by their properties' {

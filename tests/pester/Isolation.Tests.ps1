@@ -1,6 +1,5 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $moduleBase = Split-Path $ModulePath -Parent
     $dependencyNames = @(Get-ChildItem (Join-Path $moduleBase 'dependencies') -Filter *.dll | ForEach-Object BaseName)
 
@@ -31,12 +30,6 @@ $null = [Microsoft.Extensions.Caching.Memory.CacheExtensions]::Set($mc, 'k', 'fr
     Where-Object { $_.GetName().Name -match '^(TwatCache|LiteDB|Microsoft\.Extensions\.)' } |
     ForEach-Object { 'asm:{0}|{1}|{2}' -f $_.GetName().Name, $_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }
 '@
-    function Invoke-Isolated([string] $Script) {
-        $full = "`$ErrorActionPreference = 'Stop'; `$env:TWATCACHE_ROOT = '$env:TWATCACHE_ROOT'`n$Script"
-        $out = & (Get-PwshPath) -NoProfile -NonInteractive -Command $full 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "Child pwsh failed ($LASTEXITCODE): $($out -join "`n")" }
-        return @($out | ForEach-Object { "$_" })
-    }
     function Get-LoadedAssemblies([string[]] $Lines) {
         $Lines | Where-Object { $_ -like 'asm:*' } | ForEach-Object {
             $n, $v, $c = $_.Substring(4) -split '\|'
@@ -50,7 +43,7 @@ Describe 'Dependency isolation (PowerShell 7)' {
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'works when another module loaded an older Microsoft.Extensions.Caching.Memory first' {
-        $out = Invoke-Isolated @"
+        $out = Invoke-ChildPwsh -NoModule @"
 $loadOlder
 $useOlder
 Import-Module '$ModulePath'
@@ -76,7 +69,7 @@ $report
     }
 
     It 'lets another module load its older version after TwatCache ran' {
-        $out = Invoke-Isolated @"
+        $out = Invoke-ChildPwsh -NoModule @"
 Import-Module '$ModulePath'
 'memory:' + (Invoke-Cached { 6 * 7 } -Engine Memory)
 'litedb:' + (Invoke-Cached { 'stored' } -Engine LiteDb)
@@ -93,7 +86,7 @@ $report
     }
 
     It 'loads no engine library at import: they come with the first engine that needs them' {
-        $out = Invoke-Isolated @"
+        $out = Invoke-ChildPwsh -NoModule @"
 Import-Module '$ModulePath'
 $report
 "@

@@ -16,7 +16,6 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
-    Import-Module $ModulePath -Force
 
     $script:totalTrials = if ($env:TWATCACHE_KEY_TRIALS) { [int]$env:TWATCACHE_KEY_TRIALS } else { 10000 }
     $script:seed = switch ($env:TWATCACHE_KEY_SEED) {

@@ -1,13 +1,10 @@
 # Issue 13: a hit only when the block could not tell the inputs apart. Each case runs a block on one
 # input, then on a near input that an order-, type- or property-blind key would confuse with it; the
 # second call must run the block again and return its own result.
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe 'Sound keys: the examples of issue 13' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'an [ordered] dictionary and a Hashtable with the same pairs are different inputs' {
@@ -60,7 +57,7 @@ Describe 'Sound keys: the examples of issue 13' {
 }
 
 Describe 'Sound keys: type identity and exact values' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It '<first> and <second> are different inputs' -ForEach @(
@@ -148,7 +145,7 @@ Describe 'Sound keys: type identity and exact values' {
 }
 
 Describe 'Sound keys: script blocks passed as values' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'a closure is keyed by what it captured' {
@@ -166,7 +163,7 @@ Describe 'Sound keys: script blocks passed as values' {
 }
 
 Describe 'Sound keys: the definitions of the commands a block calls' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'a changed function body misses' {
@@ -239,7 +236,7 @@ Describe 'Sound keys: the definitions of the commands a block calls' {
 }
 
 Describe 'Sound keys: a block that changes what it reads' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'warns once per block, naming the variable and suggesting -Key' {
@@ -260,7 +257,7 @@ Describe 'Sound keys: a block that changes what it reads' {
 }
 
 Describe 'Sound keys: explicit -Key values' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'a PSCustomObject -Key is keyed by its properties, and Clear-Cache -Key finds the same entry' {

@@ -1,7 +1,4 @@
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
 Describe 'Module' {
     It 'exports exactly the documented cmdlets' {
@@ -46,7 +43,7 @@ Describe 'Get-CacheStats' {
 }
 
 Describe 'Clear-Cache' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'empties the default context, memory layer included' {
@@ -91,7 +88,7 @@ Describe 'Clear-Cache' {
 }
 
 Describe 'New-CacheContext' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'returns a disposable context that Invoke-Cached -Context uses' {
@@ -134,7 +131,7 @@ Describe 'New-CacheContext' {
 }
 
 Describe 'Get-CacheStats more' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It 'filters by context objects and names, also from the pipeline' {
@@ -191,15 +188,13 @@ $s = Get-CacheStats -Context totals
     It 'shows as a table with the documented columns' {
         Invoke-Cached { 1 } | Out-Null
         $text = Get-CacheStats -Context default | Out-String -Width 250
-        foreach ($column in 'Context', 'Engine', 'Entries', 'SizeBytes', 'Hits', 'Misses', 'HitRate', 'Evictions', 'Path', 'Since') {
-            $text | Should -Match "\b$column\b"
-        }
+        Assert-TableColumns $text 'Context', 'Engine', 'Entries', 'SizeBytes', 'Hits', 'Misses', 'HitRate', 'Evictions', 'Path', 'Since'
         $text | Should -Match '0\.0 ?%'
     }
 }
 
 Describe 'Clear-Cache more' {
-    BeforeEach { $root = New-TestCacheRoot; $global:TcRuns = 0 }
+    BeforeEach { $root = New-TestCacheRoot }
     AfterEach { Remove-TestCacheRoot $root }
 
     It '-OlderThan removes only entries written before that age' {
@@ -218,6 +213,16 @@ Describe 'Clear-Cache more' {
         Start-Sleep -Milliseconds 50
         Clear-Cache -Expired -OlderThan 500ms -PassThru -Confirm:$false | Should -Be 1
         (Get-CacheEntry).Label | Sort-Object | Should -Be 'expired-new', 'live-old'
+    }
+
+    It 'piped rows with -Expired: only the expired ones go, fail-safe (stale) and live ones stay' {
+        Invoke-Cached { 'e' } -Key expired -Ttl 100ms | Out-Null
+        Invoke-Cached { 's' } -Key stale -Ttl 100ms -FailSafe -MaxStale 1h | Out-Null
+        Invoke-Cached { 'l' } -Key live -Ttl 1h | Out-Null
+        Start-Sleep -Milliseconds 300
+        (Get-CacheEntry | Sort-Object Label).State | Should -Be 'Expired', 'Fresh', 'Stale'
+        Get-CacheEntry | Clear-Cache -Expired -PassThru -Confirm:$false | Should -Be 1
+        (Get-CacheEntry).Label | Sort-Object | Should -Be 'live', 'stale'
     }
 
     It 'clears the contexts given by name from the pipeline and counts them together' {

@@ -3,7 +3,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $script:redis = Start-TestRedis
 }
 
@@ -15,7 +14,6 @@ AfterAll {
 Describe 'Redis engine' {
     BeforeEach {
         $root = New-TestCacheRoot
-        $global:TcRuns = 0
         $env:TWATCACHE_REDIS = $redis.ConnectionString
         $name = 'pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
     }
@@ -95,10 +93,10 @@ Describe 'Redis engine' {
             "Invoke-Cached -Key 'slow' -Context `$ctx -Ttl 1h { Add-Content -Path '$log' -Value ([Environment]::ProcessId); " +
             "`$until = [DateTime]::UtcNow.AddSeconds(60); while (@(Get-ChildItem '$ready').Count -lt 2 -and [DateTime]::UtcNow -lt `$until) { Start-Sleep -Milliseconds 100 }; " +
             "Start-Sleep -Seconds 2; 'computed by ' + [Environment]::ProcessId }"
-        $a = Start-ChildPwsh -Script $script
-        $b = Start-ChildPwsh -Script $script
-        $outA = Wait-ChildPwsh $a
-        $outB = Wait-ChildPwsh $b
+        $a = Invoke-ChildPwsh -NoWait -Script $script
+        $b = Invoke-ChildPwsh -NoWait -Script $script
+        $outA = (Wait-ChildPwsh $a -TimeoutSeconds 120 -AssertSuccess).Output
+        $outB = (Wait-ChildPwsh $b -TimeoutSeconds 120 -AssertSuccess).Output
         @(Get-ChildItem $ready).Count | Should -Be 2
         @(Get-Content $log).Count | Should -Be 1
         $outA | Should -Be $outB

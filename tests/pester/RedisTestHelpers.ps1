@@ -169,25 +169,3 @@ function Read-RespReply([System.IO.BinaryReader] $Reader) {
         default { throw "Unexpected RESP reply: $line" }
     }
 }
-
-function Start-ChildPwsh {
-    # Starts a pwsh process running $Script with the built module imported; Wait-ChildPwsh collects its output.
-    param([Parameter(Mandatory)] [string] $Script, [string] $Root = $env:TWATCACHE_ROOT)
-    $full = "`$ErrorActionPreference = 'Stop'; `$env:TWATCACHE_ROOT = '$Root'; Import-Module '$script:ModulePath'`n$Script"
-    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $full) { $psi.ArgumentList.Add($a) }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $p = [System.Diagnostics.Process]::Start($psi)
-    [pscustomobject]@{ Process = $p; Out = $p.StandardOutput.ReadToEndAsync(); Err = $p.StandardError.ReadToEndAsync() }
-}
-
-function Wait-ChildPwsh {
-    param([Parameter(Mandatory)] $Child)
-    if (-not $Child.Process.WaitForExit(120000)) { $Child.Process.Kill(); throw 'Child pwsh did not finish in 2 minutes.' }
-    $out = $Child.Out.GetAwaiter().GetResult()
-    $err = $Child.Err.GetAwaiter().GetResult()
-    if ($Child.Process.ExitCode -ne 0) { throw "Child pwsh failed ($($Child.Process.ExitCode)): $out $err" }
-    @($out -split "`r?`n" | Where-Object { $_ -ne '' })
-}

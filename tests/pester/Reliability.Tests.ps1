@@ -2,17 +2,7 @@
 # 2 cores); TWATCACHE_LONG=1 runs them longer by hand.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $script:Long = $env:TWATCACHE_LONG -eq '1'
-
-    function Start-Worker([string] $Root, [string] $Script) {
-        $psi = [Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference='Stop'; `$env:TWATCACHE_ROOT='$Root'; Import-Module '$ModulePath'; $Script") { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        return [Diagnostics.Process]::Start($psi)
-    }
 }
 
 Describe 'Load: many processes on overlapping keys' {
@@ -28,7 +18,7 @@ Describe 'Load: many processes on overlapping keys' {
         $logs = Join-Path $root 'logs'
         New-Item -ItemType Directory $logs -Force | Out-Null
         $workers = foreach ($p in 1..$procs) {
-            Start-Worker $root @"
+            Invoke-ChildPwsh -NoWait -Root $root @"
 `$log = Join-Path '$logs' "worker-$p.log"
 `$bad = 0
 foreach (`$i in 1..$calls) {
@@ -39,13 +29,10 @@ foreach (`$i in 1..$calls) {
 "bad=`$bad"
 "@
         }
-        foreach ($w in $workers) {
-            $out = $w.StandardOutput.ReadToEnd()
-            $err = $w.StandardError.ReadToEnd()
-            $w.WaitForExit()
-            $w.ExitCode | Should -Be 0 -Because $err
-            $err | Should -BeNullOrEmpty
-            $out.Trim() | Should -Be 'bad=0' -Because $out
+        foreach ($w in $workers | Wait-ChildPwsh) {
+            $w.ExitCode | Should -Be 0 -Because $w.Error
+            $w.Error | Should -BeNullOrEmpty
+            $w.Output -join "`n" | Should -Be 'bad=0' -Because ($w.Output -join "`n")
         }
         $computed = Get-ChildItem $logs -Filter *.log | Get-Content | Group-Object
         # Every key touched was computed exactly once across all processes.
@@ -64,19 +51,18 @@ Describe 'Crash: a writer killed with SIGKILL loses no acknowledged entry' {
         $rng = [Random]::new(42)
         $acked = [Collections.Generic.List[string]]::new()
         foreach ($r in 1..$rounds) {
-            $w = Start-Worker $root @"
+            $w = Invoke-ChildPwsh -NoWait -Root $root -StreamOutput @"
 foreach (`$i in 1..100000) {
     `$null = Invoke-Cached { "payload-$r-`$i-" + ('x' * (`$i % 500)) } -Key "crash-$r-`$i" -Engine LiteDb
     [Console]::Out.WriteLine("ack $r `$i"); [Console]::Out.Flush()
 }
 "@
             # Wait for the first acknowledged write (pwsh start-up varies), then kill at a random moment.
-            $first = $w.StandardOutput.ReadLine()
-            if ($first -notmatch '^ack ') { $w.WaitForExit(); throw "The writer did not start: $first $($w.StandardError.ReadToEnd())" }
+            $first = $w.Process.StandardOutput.ReadLine()
+            if ($first -notmatch '^ack ') { throw "The writer did not start: $first $((Stop-ChildPwsh $w).Error)" }
             Start-Sleep -Milliseconds (200 + $rng.Next(0, 1500))
-            $w.Kill()
-            $w.WaitForExit()
-            $lines = @($first) + ($w.StandardOutput.ReadToEnd() -split "`n") | Where-Object { $_ -match '^ack ' }
+            $killed = Stop-ChildPwsh $w
+            $lines = @($first) + $killed.Output | Where-Object { $_ -match '^ack ' }
             foreach ($line in $lines) { $acked.Add($line.Trim()) }
         }
         $acked.Count | Should -BeGreaterThan 0

@@ -5,23 +5,20 @@
 # vanish with the child.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
 
     function Invoke-InMountNamespace([Parameter(Mandatory)] [string] $Script) {
         $unshare = (Get-Command unshare -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
         if (-not $unshare) { throw 'This case mounts a file system: it needs Linux mount namespaces (unshare, from util-linux).' }
         # TWATCACHE_TEST_USERNS=1 takes the unprivileged path even as root (to check it).
         [string[]] $ns = if ((id -u) -eq '0' -and $env:TWATCACHE_TEST_USERNS -ne '1') { '--mount' } else { '--user', '--map-root-user', '--mount' }
-        $full = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; function Step { `$global:TcRuns++ }`n" +
-            "function Mount-Or-Throw { & mount @args; if (`$LASTEXITCODE -ne 0) { throw `"mount `$args failed (`$LASTEXITCODE)`" } }`n$Script"
-        $out = & $unshare @ns (Get-PwshPath) -NoProfile -NonInteractive -Command $full 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "The child in a mount namespace failed ($LASTEXITCODE): $($out -join "`n")" }
-        @($out | ForEach-Object { "$_" })
+        $helpers = "function Step { `$global:TcRuns++ }`n" +
+            "function Mount-Or-Throw { & mount @args; if (`$LASTEXITCODE -ne 0) { throw `"mount `$args failed (`$LASTEXITCODE)`" } }"
+        Invoke-ChildPwsh -Launcher (@($unshare) + $ns) "$helpers`n$Script"
     }
 }
 
 Describe 'Resource faults' {
-    BeforeEach { $base = New-TestCacheRoot; New-Item -ItemType Directory $base -Force | Out-Null; $global:TcRuns = 0 }
+    BeforeEach { $base = New-TestCacheRoot; New-Item -ItemType Directory $base -Force | Out-Null }
     AfterEach { Remove-TestCacheRoot $base }
 
     It 'a root that is a file: one warning, memory only, the result returned and cached in memory' {

@@ -3,22 +3,14 @@
 # has a root of its own. 20 rounds (TWATCACHE_LONG=1: 60).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Import-Module $ModulePath -Force
 
     function Start-Caller([string] $Root, [string] $Log, [string] $Go, [int] $Index) {
-        $script = "`$ErrorActionPreference = 'Stop'; `$env:TWATCACHE_ROOT = '$Root'; Import-Module '$ModulePath'`n" + @"
+        Invoke-ChildPwsh -NoWait -Root $Root @"
 New-Item -ItemType File '$Log.ready$Index' | Out-Null
 while (-not (Test-Path '$Go')) { Start-Sleep -Milliseconds 5 }
 `$v = Invoke-Cached { Add-Content -Path '$Log' -Value `$PID; Start-Sleep -Seconds 2; 'shared value' } -Key 'one-key' -WarningVariable w
 "`$v; warnings: `$(`$w.Count)"
 "@
-        $psi = [Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $script) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $p = [Diagnostics.Process]::Start($psi)
-        [pscustomobject]@{ Process = $p; Out = $p.StandardOutput.ReadToEndAsync(); Err = $p.StandardError.ReadToEndAsync() }
     }
 }
 
@@ -38,11 +30,9 @@ Describe 'Single flight on a brand-new store' {
                     Start-Sleep -Milliseconds 20
                 }
                 New-Item -ItemType File $go | Out-Null
-                $outputs = foreach ($c in $callers) {
-                    if (-not $c.Process.WaitForExit(120000)) { $c.Process.Kill(); throw 'a caller did not finish in 2 minutes' }
-                    $c.Process.WaitForExit()
-                    $c.Process.ExitCode | Should -Be 0 -Because $c.Err.Result
-                    $c.Out.Result.Trim()
+                $outputs = foreach ($c in $callers | Wait-ChildPwsh -TimeoutSeconds 120) {
+                    $c.ExitCode | Should -Be 0 -Because $c.Error
+                    $c.Output -join "`n"
                 }
                 $runs = @(Get-Content $log).Count
                 $expected = @('shared value; warnings: 0') * 4

@@ -2,27 +2,15 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
-    Import-Module $ModulePath -Force
     $script:redis = Start-TestRedis
 }
 
-AfterAll {
-    Stop-TestRedis $script:redis
-}
+AfterAll { Stop-TestRedis $script:redis }
 
-Describe 'Tags on the <engine> engine' -ForEach @(
-    @{ engine = 'Memory' }
-    @{ engine = 'LiteDb' }
-    @{ engine = 'File' }
-    @{ engine = 'Auto' }
-    @{ engine = 'Redis' }
-) {
+Describe 'Tags on the <engine> engine' -ForEach @(@{ engine = 'Memory' }, @{ engine = 'LiteDb' }, @{ engine = 'File' }, @{ engine = 'Auto' }, @{ engine = 'Redis' }) {
     BeforeEach {
         $root = New-TestCacheRoot
-        $global:TcRuns = 0
-        $name = 'tags-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
-        $ctx = New-CacheContext -Name $name -Engine $engine @extra
+        $ctx = New-TestContext $engine -Prefix tags -Redis $redis
         Invoke-Cached { Step; 'a' } -Key a -Context $ctx -Tag Inventory, vm | Out-Null
         Invoke-Cached { 'b' } -Key b -Context $ctx -Tag vm | Out-Null
         Invoke-Cached { 'c' } -Key c -Context $ctx -Tag network | Out-Null

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Keys;
-using TwatCache.Storage;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
@@ -19,7 +18,7 @@ namespace TwatCache.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Clear, "Cache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ContextSet)]
     [OutputType(typeof(int))]
-    public sealed class ClearCacheCommand : PSCmdlet
+    public sealed class ClearCacheCommand : ContextCmdlet
     {
         private const string ContextSet = "Context";
         private const string KeySet = "Key";
@@ -28,7 +27,11 @@ namespace TwatCache.PowerShell.Cmdlets
         private const int ProgressThreshold = 200;
         private const int ProgressEvery = 100;
         private const int ProgressId = 0x7C4C;
+        private const string Finding = "Finding the context";
         private int _removed;
+
+        // Per context, the keys -Expired / -OlderThan select now: piped rows are judged by their entry's current state.
+        private readonly Dictionary<CacheContext, HashSet<string>> _selected = new Dictionary<CacheContext, HashSet<string>>();
 
         /// <summary>
         /// Contexts (objects or names) to clear, or entries from Get-CacheEntry to remove; default: the
@@ -83,24 +86,18 @@ namespace TwatCache.PowerShell.Cmdlets
             {
                 // The ambient context, else every default context of the root: entries written with
                 // Invoke-Cached -Engine X are cleared like any other.
-                IReadOnlyList<CacheContext> current;
-                try
-                {
-                    current = ContextResolver.Current(SessionState);
-                }
-                catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-                {
-                    WriteError(ErrorRecords.FromAny(ex, null, "Finding the context"));
-                    return;
-                }
-                foreach (var ctx in current) Guarded(ctx.Name, () => ClearContext(ctx));
+                foreach (var ctx in CurrentContexts(Finding)) OnContext(ctx, ClearContext);
                 return;
             }
             foreach (var item in Context)
             {
+                CacheContext? found = null;
+                if (!TryRun(item, Finding, () => found = ContextOf(item))) continue;
+                var ctx = found!;
+                // A row of Get-CacheEntry is that entry, in the context it came from (one of several defaults too).
                 var bare = item is PSObject pso ? pso.BaseObject : item;
-                if (bare is CacheEntryInfo entry && ParameterSetName == ContextSet) RemoveEntry(entry);
-                else WithContext(item, ClearContext);
+                if (bare is CacheEntryInfo entry && ParameterSetName == ContextSet) OnContext(ctx, c => RemoveEntry(c, entry));
+                else OnContext(ctx, ClearContext);
             }
         }
 
@@ -111,35 +108,8 @@ namespace TwatCache.PowerShell.Cmdlets
             if (PassThru) WriteObject(_removed);
         }
 
-        private void WithContext(object? target, Action<CacheContext> action)
-        {
-            CacheContext ctx;
-            try
-            {
-                ctx = ContextResolver.Resolve(target, null, SessionState);
-            }
-            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-            {
-                WriteError(ErrorRecords.FromAny(ex, target, "Finding the context"));
-                return;
-            }
-            Guarded(ctx.Name, () => action(ctx));
-        }
-
         // A context or store that fails is an error of its own; the others are still cleared.
-        private void Guarded(object target, Action action)
-        {
-            ErrorRecord? error = null;
-            try
-            {
-                action();
-            }
-            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-            {
-                error = ErrorRecords.FromAny(ex, target, $"Clearing '{target}'");
-            }
-            if (error != null) WriteError(error);
-        }
+        private void OnContext(CacheContext ctx, Action<CacheContext> action) => TryRun(ctx.Name, $"Clearing '{ctx.Name}'", () => action(ctx));
 
         private void ClearContext(CacheContext ctx)
         {
@@ -154,8 +124,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 ClearTags(ctx);
                 return;
             }
-            var now = ctx.Now;
-            var candidates = Filtered || WhatIfActive ? ctx.GetEntries().Where(e => Matches(e.Expires, e.Created, now) && !(Expired && e.IsStale)).ToList() : null;
+            var candidates = Filtered || WhatIfActive ? Candidates(ctx) : null;
             if (WhatIfActive)
             {
                 // -WhatIf names every entry that would go (ShouldProcess prints and returns false).
@@ -193,15 +162,37 @@ namespace TwatCache.PowerShell.Cmdlets
             foreach (var tag in tags) _removed += ctx.RemoveByTag(tag);
         }
 
-        private void RemoveEntry(CacheEntryInfo entry)
+        private void RemoveEntry(CacheContext ctx, CacheEntryInfo entry)
         {
-            // The row itself, not its context's name: a row of one of several defaults goes back to that one.
-            WithContext(entry, ctx =>
-            {
-                if (Filtered && (!Matches(entry.Expires, entry.Created, ctx.Now) || (Expired && entry.IsStale))) return;
-                if (ShouldProcess(EntryTarget(ctx, entry.Key, entry.Label), "Remove") && ctx.RemoveByHash(entry.Key)) _removed++;
-            });
+            if (Filtered && !SelectedKeys(ctx).Contains(entry.Key)) return;
+            if (ShouldProcess(EntryTarget(ctx, entry.Key, entry.Label), "Remove") && ctx.RemoveByHash(entry.Key)) _removed++;
         }
+
+        // The entries -Expired and -OlderThan select (every entry without them), as the context lists them now.
+        private List<CacheEntryInfo> Candidates(CacheContext ctx)
+        {
+            var now = ctx.Now;
+            return ctx.GetEntries().Where(e => Selected(e, now)).ToList();
+        }
+
+        private HashSet<string> SelectedKeys(CacheContext ctx)
+        {
+            if (!_selected.TryGetValue(ctx, out var keys))
+            {
+                keys = new HashSet<string>(Candidates(ctx).Select(e => e.Key), StringComparer.Ordinal);
+                _selected[ctx] = keys;
+            }
+            return keys;
+        }
+
+        // -Expired: what the core purges (expired, and no longer kept for fail-safe: the entry's State is Expired).
+        // -OlderThan: written longer ago than that age. With both, both must hold.
+        private bool Selected(CacheEntryInfo e, DateTimeOffset now)
+            => (!Expired || (e.IsExpired && !e.IsStale)) && (!OlderThan.HasValue || WrittenLongerAgo(e.Created, now, OlderThan.Value));
+
+        // An age longer than the calendar goes back (TimeSpan.MaxValue) matches nothing, never overflows.
+        private static bool WrittenLongerAgo(DateTimeOffset created, DateTimeOffset now, TimeSpan age)
+            => age < now.UtcDateTime - DateTime.MinValue && created <= now - age;
 
         private void ClearAll()
         {
@@ -214,12 +205,12 @@ namespace TwatCache.PowerShell.Cmdlets
             foreach (var ctx in open)
             {
                 Progress("Clearing every context", ctx.Name, done++, total);
-                if (!ctx.IsDisposed) Guarded(ctx.Name, () => ClearContext(ctx));
+                if (!ctx.IsDisposed) OnContext(ctx, ClearContext);
             }
             foreach (var name in closed)
             {
                 Progress("Clearing every context", name, done++, total);
-                Guarded(name, () =>
+                TryRun(name, $"Clearing '{name}'", () =>
                 {
                     using var ctx = ContextRegistry.OpenStore(name, root);
                     ClearContext(ctx);
@@ -248,14 +239,6 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void CompleteProgress(string activity)
             => WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-
-        private bool Matches(DateTimeOffset? expires, DateTimeOffset created, DateTimeOffset now)
-        {
-            if (Expired && !(expires.HasValue && now >= expires.Value)) return false;
-            // An age longer than the calendar goes back (TimeSpan.MaxValue) matches nothing, never overflows.
-            if (OlderThan.HasValue && (OlderThan.Value >= now.UtcDateTime - DateTime.MinValue || created > now - OlderThan.Value)) return false;
-            return true;
-        }
 
         private string Describe()
             => Expired && OlderThan.HasValue ? $"expired and older than {OlderThan.Value}" : Expired ? "expired" : $"older than {OlderThan!.Value}";

@@ -54,8 +54,5 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <summary>True for exceptions a cmdlet reports as an error of the current item instead of crashing the pipeline.</summary>
         public static bool IsReportable(Exception ex)
             => !(ex is PipelineStoppedException) && !(ex is ActionPreferenceStopException) && !(ex is OutOfMemoryException);
-
-        public static ErrorRecord Make(string message, string id, ErrorCategory category, object? target)
-            => new ErrorRecord(new InvalidOperationException(message), id, category, target);
     }
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
-using TwatCache.PowerShell.Contexts;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
@@ -13,8 +12,9 @@ namespace TwatCache.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "CacheEntry")]
     [OutputType(typeof(CacheEntryInfo))]
-    public sealed class GetCacheEntryCommand : PSCmdlet
+    public sealed class GetCacheEntryCommand : ContextCmdlet
     {
+        private const string Listing = "Listing entries";
         private WildcardPattern? _label;
 
         /// <summary>Contexts (objects or names) to list; default: the current context.</summary>
@@ -46,23 +46,9 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            if (Context == null)
-            {
-                // Every default context of the root (one per engine used), or the ambient one.
-                IReadOnlyList<CacheContext> current;
-                try
-                {
-                    current = ContextResolver.Current(SessionState);
-                }
-                catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-                {
-                    WriteError(ErrorRecords.FromAny(ex, null, "Listing entries"));
-                    return;
-                }
-                foreach (var ctx in current) List(ctx);
-                return;
-            }
-            foreach (var c in Context) List(c);
+            // Without -Context: every default context of the root (one per engine used), or the ambient one.
+            IEnumerable<object> targets = Context ?? (IEnumerable<object>)CurrentContexts(Listing);
+            foreach (var target in targets) List(target);
         }
 
         private bool HasAnyTag(CacheEntryInfo e)
@@ -77,22 +63,18 @@ namespace TwatCache.PowerShell.Cmdlets
 
         private void List(object? target)
         {
-            CacheEntryInfo[] rows;
-            try
+            CacheEntryInfo[] rows = Array.Empty<CacheEntryInfo>();
+            bool listed = TryRun(target, Listing, () =>
             {
-                var ctx = ContextResolver.Resolve(target, null, SessionState);
+                var ctx = ContextOf(target);
                 rows = ctx.GetEntries()
                     .Where(e => FirstSighting(ctx, e))
                     .Where(e => (!Expired || e.IsExpired) && (_label == null || _label.IsMatch(e.Label)) && HasAnyTag(e))
                     .OrderBy(e => e.Created)
                     .ToArray();
-            }
-            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-            {
-                WriteError(ErrorRecords.FromAny(ex, target, "Listing entries"));
-                return;
-            }
-            foreach (var row in rows) WriteObject(row);
+            });
+            // Written outside TryRun: a failure downstream in the pipeline is not a listing error.
+            if (listed) foreach (var row in rows) WriteObject(row);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
@@ -13,7 +12,7 @@ namespace TwatCache.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "CacheStats")]
     [OutputType(typeof(CacheStats))]
-    public sealed class GetCacheStatsCommand : PSCmdlet
+    public sealed class GetCacheStatsCommand : ContextCmdlet
     {
         /// <summary>Contexts (objects or names) to report; default: the current context and every open one.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
@@ -25,21 +24,12 @@ namespace TwatCache.PowerShell.Cmdlets
         {
             if (Context != null)
             {
-                foreach (var c in Context) Report(() => ContextResolver.FromArgument(c, SessionState), c);
+                foreach (var c in Context) Report(() => ContextOf(c), c);
                 return;
             }
             // The current contexts (every default of the root, or the ambient one), then every other open one.
             // Defaults of one root share the name "default" and differ in the Engine column.
-            IReadOnlyList<CacheContext> current;
-            try
-            {
-                current = ContextResolver.Current(SessionState);
-            }
-            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-            {
-                WriteError(ErrorRecords.FromAny(ex, null, "Finding the current context"));
-                current = Array.Empty<CacheContext>();
-            }
+            var current = CurrentContexts("Finding the current context");
             foreach (var ctx in current.Concat(ContextRegistry.AllUnder(CurrentRoot.Of(SessionState)).Where(c => !current.Contains(c))).ToList())
                 Report(() => ctx, ctx.Name);
         }
@@ -47,17 +37,8 @@ namespace TwatCache.PowerShell.Cmdlets
         // One context that cannot report (its store vanished, say) is an error of its own; the others still report.
         private void Report(Func<CacheContext> pick, object? target)
         {
-            CacheStats stats;
-            try
-            {
-                stats = pick().GetStats();
-            }
-            catch (Exception ex) when (ErrorRecords.IsReportable(ex))
-            {
-                WriteError(ErrorRecords.FromAny(ex, target, $"Reading the statistics of context '{target}'"));
-                return;
-            }
-            WriteObject(stats);
+            CacheStats? stats = null;
+            if (TryRun(target, $"Reading the statistics of context '{target}'", () => stats = pick().GetStats())) WriteObject(stats);
         }
     }
 }
