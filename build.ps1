@@ -11,8 +11,9 @@
              Redis-protocol server they start themselves on a loopback port: Garnet, hosted by
              tests/TwatCache.TestRedisServer (built here), so nothing needs installing;
              $env:TWATCACHE_TEST_REDIS = 'redis-server' runs them against a real redis-server instead.
-      Package Build, then dotnet pack TwatCache.Core into out/packages (.nupkg and .snupkg); the module
-             folder is out/TwatCache.
+      Package Build, then pack the module as out/psrepo/TwatCache.<version>.nupkg (a PowerShell
+             repository folder: Register-PSResourceRepository -Uri out/psrepo, then Install-PSResource
+             TwatCache) and dotnet pack TwatCache.Core into out/packages (.nupkg and .snupkg, for C#).
       Demo   Build, then run examples/demo.ps1 in a fresh pwsh under a temporary cache root.
       Clean  Remove out/ and the bin/obj folders.
       Bench  Build, run the benchmarks (benchmarks/Invoke-Benchmarks.ps1: BenchmarkDotNet, scale runs,
@@ -157,6 +158,11 @@ function Invoke-Package {
         dotnet pack (Join-Path $Root 'src/TwatCache.Core/TwatCache.Core.csproj') -c Release --no-build --nologo -o $packages
     }
     Get-ChildItem $packages -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" -ForegroundColor Green }
+    # The module's own package goes to a folder of its own: a folder repository holding only PowerShell modules.
+    $psRepository = Join-Path $Out 'psrepo'
+    Write-Host '==> module package (Compress-PSResource)' -ForegroundColor Cyan
+    $modulePackage = & (Join-Path $Root 'build/New-ModulePackage.ps1') -ModuleDir $ModuleDir -DestinationPath $psRepository
+    Write-Host "Module package: $($modulePackage.FullName)" -ForegroundColor Green
     Write-Host "Module folder: $ModuleDir" -ForegroundColor Green
 }
 
