@@ -16,28 +16,20 @@ BeforeAll {
     New-Item -ItemType Directory -Path $home_, $cacheRoot -Force | Out-Null
     $package = & (Join-Path $PSScriptRoot '../../build/New-ModulePackage.ps1') -ModuleDir $moduleDir -DestinationPath $repository
 
+    # A fresh pwsh whose user paths (modules, PSResourceGet settings, caches) all live under $home_, and
+    # with only the standard module paths: the parent's module folders must not leak in.
+    $isolated = @{
+        HOME = $home_; XDG_DATA_HOME = (Join-Path $home_ '.local/share'); XDG_CONFIG_HOME = (Join-Path $home_ '.config')
+        XDG_CACHE_HOME = (Join-Path $home_ '.cache'); LOCALAPPDATA = (Join-Path $home_ 'AppData/Local')
+        APPDATA = (Join-Path $home_ 'AppData/Roaming'); PSModulePath = $null
+    }
+    # .NET answers a special folder that does not exist yet with '' (PSResourceGet would then write its
+    # settings under the current directory): every one of them exists before the first child starts.
+    foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'APPDATA') {
+        New-Item -ItemType Directory -Path $isolated[$name] -Force | Out-Null
+    }
     function Invoke-InstalledPwsh([string] $Script) {
-        # A fresh pwsh whose user paths (modules, PSResourceGet settings, caches) all live under $home_.
-        $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference = 'Stop'`n$Script") { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $psi.Environment['HOME'] = $home_
-        $psi.Environment['XDG_DATA_HOME'] = Join-Path $home_ '.local/share'
-        $psi.Environment['XDG_CONFIG_HOME'] = Join-Path $home_ '.config'
-        $psi.Environment['XDG_CACHE_HOME'] = Join-Path $home_ '.cache'
-        $psi.Environment['LOCALAPPDATA'] = Join-Path $home_ 'AppData/Local'
-        $psi.Environment['APPDATA'] = Join-Path $home_ 'AppData/Roaming'
-        $psi.Environment['TWATCACHE_ROOT'] = $cacheRoot
-        # Only the standard module paths: the parent's (and the test's) module folders must not leak in.
-        $null = $psi.Environment.Remove('PSModulePath')
-        $process = [System.Diagnostics.Process]::Start($psi)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        if ($process.ExitCode -ne 0) { throw "Child pwsh failed ($($process.ExitCode)): $stdout $($stderr.Result)" }
-        return @($stdout -split "`r?`n" | Where-Object { $_ -ne '' })
+        Invoke-ChildPwsh $Script -NoModule -Root $cacheRoot -Environment $isolated
     }
 
     # Windows keeps CurrentUser modules in Documents, which no environment variable moves: there the test
@@ -93,6 +85,9 @@ $install
         $installed | Should -BeLike "installed:$version`:*"
         $base = $installed.Substring("installed:$version`:".Length)
         [IO.Path]::GetFullPath($base) | Should -BeLike ([IO.Path]::GetFullPath($home_) + '*')
+        # The repository was registered in the test's home, not in the user's settings or the current directory.
+        $settings = if ($IsWindows) { $isolated.LOCALAPPDATA } else { $isolated.XDG_DATA_HOME }
+        Join-Path $settings 'PSResourceGet/PSResourceRepository.xml' | Should -Exist
 
         $call = "$modulePathLine" + @'
 Import-Module TwatCache

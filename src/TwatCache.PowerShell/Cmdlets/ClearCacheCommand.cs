@@ -5,6 +5,7 @@ using System.Management.Automation;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Keys;
+using TwatCache.Storage;
 
 namespace TwatCache.PowerShell.Cmdlets
 {
