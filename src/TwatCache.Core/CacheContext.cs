@@ -75,7 +75,7 @@ namespace TwatCache
         /// <summary>Context name; also the key namespace.</summary>
         public string Name => Options.Name;
 
-        /// <summary>Engines in use, e.g. "Memory+LiteDb" or "Memory".</summary>
+        /// <summary>Engines in use, e.g. "Memory+LiteDb+File" or "Memory".</summary>
         public string EngineName => _layers.EngineName;
 
         /// <summary>The persistent store (a LiteDB file, a File directory, a Redis prefix), or null for memory only.</summary>

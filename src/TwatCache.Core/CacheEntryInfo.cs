@@ -36,7 +36,7 @@ namespace TwatCache
         /// <summary>First line of the cached script block, or the explicit key.</summary>
         public string Label { get; }
 
-        /// <summary>Engine(s) of the context, e.g. "Memory+LiteDb".</summary>
+        /// <summary>Engine(s) of the context, e.g. "Memory+LiteDb+File".</summary>
         public string Engine { get; }
 
         /// <summary>Size of the stored payload (0 for live objects in memory).</summary>

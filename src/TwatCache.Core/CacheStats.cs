@@ -8,7 +8,7 @@ namespace TwatCache
         /// <summary>Context name.</summary>
         public string Context { get; set; } = string.Empty;
 
-        /// <summary>Engine name (e.g. "Memory+LiteDb").</summary>
+        /// <summary>Engine name (e.g. "Memory+LiteDb+File").</summary>
         public string Engine { get; set; } = string.Empty;
 
         /// <summary>Entries in the store.</summary>

@@ -164,7 +164,7 @@ public class ContractTests : IDisposable
         auto.TryGet<string>("t", out _);
         liteDb.Remove("t");
         Assert.False(auto.TryGet<string>("t", out _));
-        Assert.Equal("Memory+LiteDb", auto.EngineName);
+        Assert.Equal("Memory+LiteDb+File", auto.EngineName);
         Assert.Equal("LiteDb", liteDb.EngineName);
     }
 

@@ -41,7 +41,7 @@ public class EngineContextTests : IDisposable
         ctx.Set("random", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(60_000)));
         var fileEntries = Directory.GetDirectories(Path.Combine(_dir.Path, "e.files")).Select(Path.GetFileName).ToList();
         Assert.Equal(new[] { ctx.HashKey("random") }, fileEntries);
-        Assert.Equal("Memory+LiteDb", ctx.EngineName);
+        Assert.Equal("Memory+LiteDb+File", ctx.EngineName);
         Assert.Equal(3, ctx.GetStats().Entries);
         // Rewritten small, it moves back to LiteDb and leaves the file store.
         ctx.Set("random", "now small");
@@ -156,7 +156,7 @@ public class EngineContextTests : IDisposable
         Assert.Contains("damaged", warning);
         Assert.Single(Directory.GetFiles(_dir.Path, "e.litedb.corrupt-*"));
         Assert.Equal(42, ctx.GetOrAdd("k", () => 42));
-        Assert.Equal("Memory+LiteDb", ctx.EngineName);
+        Assert.Equal("Memory+LiteDb+File", ctx.EngineName);
         using var again = Create(CacheEngineKind.LiteDb);
         Assert.True(again.TryGet<int>("k", out var v));
         Assert.Equal(42, v);

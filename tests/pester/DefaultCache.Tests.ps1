@@ -50,7 +50,7 @@ Describe 'One default cache per root' {
         ($rows | Where-Object Engine -eq 'Memory').Entries | Should -Be 1
         $text = Get-CacheStats | Out-String -Width 120
         $text | Should -Match 'default\s+Memory\s'
-        $text | Should -Match 'default\s+Memory\+LiteDb\s'
+        $text | Should -Match 'default\s+Memory\+LiteDb\+File\s'
     }
 
     It 'a write through -Engine LiteDb is what the Auto default reads next (one memory layer)' {

@@ -14,7 +14,7 @@ Describe 'Get-CacheEntry' {
         $a = $rows | Where-Object Label -eq "Step; 'alpha'"
         $a.Context | Should -Be 'default'
         $a.Key | Should -Match '^[0-9a-f]{32}$'
-        $a.Engine | Should -Be 'Memory+LiteDb'
+        $a.Engine | Should -Be 'Memory+LiteDb+File'
         $a.SizeBytes | Should -BeGreaterThan 0
         $a.Hits | Should -Be 1
         $a.IsExpired | Should -BeFalse

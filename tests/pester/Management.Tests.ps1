@@ -26,7 +26,7 @@ Describe 'Get-CacheStats' {
         $s.Misses | Should -Be 2
         $s.Entries | Should -Be 2
         $s.HitRate | Should -Be 0.5
-        $s.Engine | Should -Be 'Memory+LiteDb'
+        $s.Engine | Should -Be 'Memory+LiteDb+File'
         $s.Path | Should -BeLike "$root*"
         $s.SizeBytes | Should -BeGreaterThan 0
     }

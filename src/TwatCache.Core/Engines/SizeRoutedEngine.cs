@@ -25,8 +25,8 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        /// <remarks>The small engine's name: stats keep showing Auto as "Memory+LiteDb", the large-value files being part of that store.</remarks>
-        public string Name => _small.Name;
+        /// <remarks>Both halves ("LiteDb+File"), so Auto's stats and entries say "Memory+LiteDb+File": what it really uses.</remarks>
+        public string Name => _small.Name + "+" + _large.Name;
 
         /// <inheritdoc />
         public bool StoresObjects => false;
