@@ -77,7 +77,7 @@ namespace TwatCache
         private static CacheEntryOptions WithLabel(CacheEntryOptions o, string key) => new CacheEntryOptions
         {
             Ttl = o.Ttl, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale,
-            Tags = TagRules.Normalize(o.Tags),
+            KeyParts = o.KeyParts, Tags = TagRules.Normalize(o.Tags),
         };
 
         // Fail-safe entries stay until MaxStale after their write, when that is later than their expiry.

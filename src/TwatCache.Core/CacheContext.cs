@@ -322,6 +322,7 @@ namespace TwatCache
                 AbsoluteExpires = sliding.HasValue ? absolute : null,
                 Expires = sliding.HasValue ? Lifetime.Earliest(Lifetime.ExpiryAfter(now, sliding.Value), absolute) : absolute,
                 Label = Shorten(entryOptions?.Label),
+                KeyParts = entryOptions?.KeyParts,
                 Format = _serializer.FormatId,
                 Tags = TagRules.Normalize(entryOptions?.Tags),
             };

@@ -19,6 +19,12 @@ namespace TwatCache
         public string? Label { get; set; }
 
         /// <summary>
+        /// Names of the parts the entry's key was built from, with a hash per part (opaque to the core: the
+        /// PowerShell layer writes and reads it to explain misses). Stored beside <see cref="Label"/>; null for none.
+        /// </summary>
+        public string? KeyParts { get; set; }
+
+        /// <summary>
         /// Fail-safe: keep the entry past its expiry (up to <see cref="MaxStale"/> after it was written), and
         /// when a refresh fails serve it instead of the error. Null uses <see cref="CacheOptions.FailSafe"/>.
         /// </summary>

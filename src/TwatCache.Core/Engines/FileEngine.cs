@@ -483,6 +483,12 @@ namespace TwatCache.Engines
                     long cap = r.ReadInt64();
                     e.AbsoluteExpires = cap > 0 ? new DateTimeOffset(cap, TimeSpan.Zero) : (DateTimeOffset?)null;
                 }
+                // Then the key parts; meta files written before they were recorded end at the cap.
+                if (r.BaseStream.Position < r.BaseStream.Length)
+                {
+                    var parts = r.ReadString();
+                    e.KeyParts = parts.Length > 0 ? parts : null;
+                }
             }
             catch (EndOfStreamException)
             {
@@ -492,7 +498,7 @@ namespace TwatCache.Engines
 
         private void WriteMeta(string dir, CacheEntry e)
         {
-            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue && !e.AbsoluteExpires.HasValue)
+            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue && !e.AbsoluteExpires.HasValue && e.KeyParts == null)
             {
                 try { File.Delete(Path.Combine(dir, MetaName)); } catch (DirectoryNotFoundException) { }
                 return;
@@ -505,6 +511,7 @@ namespace TwatCache.Engines
                 w.Write(e.Tags.Count);
                 foreach (var t in e.Tags) w.Write(t);
                 w.Write(e.AbsoluteExpires?.UtcTicks ?? 0L);
+                w.Write(e.KeyParts ?? string.Empty);
                 w.Flush();
             });
             foreach (var tag in e.Tags)
