@@ -5,6 +5,7 @@ using System.Runtime.ExceptionServices;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Execution;
+using TwatCache.PowerShell.Explain;
 using TwatCache.PowerShell.Keys;
 using TwatCache.PowerShell.Serialization;
 
@@ -17,7 +18,7 @@ namespace TwatCache.PowerShell.Cmdlets
     /// <c>&amp; { }</c> would (see <see cref="BlockRunner"/>) and store its output and exit code when it
     /// completes without errors and without a failing native command.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "Cached")]
+    [Cmdlet(VerbsLifecycle.Invoke, "Cached", DefaultParameterSetName = TtlSet)]
     [OutputType(typeof(object))]
     public sealed class InvokeCachedCommand : PSCmdlet
     {
@@ -28,6 +29,11 @@ namespace TwatCache.PowerShell.Cmdlets
         private bool _verbose;
         private bool _wholeInput;
         private List<object?>? _input;
+        // Issue #18: key parts and miss explanations, -DependsOn files, -ExpiresAt (see the Explain, Keys and Binding folders).
+        private const string TtlSet = "Ttl", ExpiresAtSet = "ExpiresAt";
+        private CallExplanation? _explain;
+        private DependsOnFiles? _dependsOn;
+        private ExpiresAtArgument? _expiresAt;
 
         /// <summary>The block to run on a miss.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -41,9 +47,30 @@ namespace TwatCache.PowerShell.Cmdlets
         public PSObject? InputObject { get; set; }
 
         /// <summary>How long the result stays valid: a TimeSpan, seconds, or text such as 90s, 30m, 1h30m, 2d.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = TtlSet)]
         [TtlTransformation]
         public TimeSpan? Ttl { get; set; }
+
+        /// <summary>
+        /// When the result expires: a DateTime/DateTimeOffset, or a script block run on the result after the
+        /// block ran (<c>$_</c> is the single output object, or the array of outputs) that returns one.
+        /// A time in the past stores nothing. Cannot be used with -Ttl.
+        /// </summary>
+        [Parameter(ParameterSetName = ExpiresAtSet, Mandatory = true)]
+        public object ExpiresAt { get; set; } = null!;
+
+        /// <summary>
+        /// Files whose contents are part of the key: paths relative to the current location, globs with
+        /// <c>*</c>, <c>?</c> and <c>**</c>, directories (recursively). A missing file is keyed as missing;
+        /// modification times do not count. Each file is read once per call.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[]? DependsOn { get; set; }
+
+        /// <summary>Store the warnings and information records (Write-Warning, Write-Information, Write-Host) the block writes and write them again, in order, on hits.</summary>
+        [Parameter]
+        public SwitchParameter ReplayStreams { get; set; }
 
         /// <summary>Lifetime renewed by each hit.</summary>
         [Parameter]
@@ -129,6 +156,26 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             _block = BlockAnalysis.Of(ScriptBlock);
             WarnIfSelfModified(_block);
+            BeginIssue18(_context!);
+        }
+
+        // Once per call: read the -DependsOn files, check -ExpiresAt, open the block's miss history.
+        private void BeginIssue18(CacheContext ctx)
+        {
+            try
+            {
+                if (ParameterSetName == ExpiresAtSet) _expiresAt = ExpiresAtArgument.From(ExpiresAt);
+                if (DependsOn != null) _dependsOn = DependsOnFiles.Read(DependsOn, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            }
+            catch (PSArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "TwatCache.ExpiresAt", ErrorCategory.InvalidArgument, ExpiresAt));
+            }
+            catch (TwatCacheException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, DependsOn));
+            }
+            _explain = new CallExplanation(ctx, ScriptBlock, _block!);
         }
 
         // A block that reads and changes $script:x puts x in its key and then changes it: it can never hit.
@@ -163,9 +210,12 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            if (!_wholeInput) return;
-            bool hasInput = MyInvocation.ExpectingInput;
-            Invoke(hasInput, hasInput ? _input!.ToArray() : null, hasInput ? BlockRunMode.Whole : BlockRunMode.None);
+            if (_wholeInput)
+            {
+                bool hasInput = MyInvocation.ExpectingInput;
+                Invoke(hasInput, hasInput ? _input!.ToArray() : null, hasInput ? BlockRunMode.Whole : BlockRunMode.None);
+            }
+            _explain?.Save();
         }
 
         // One lookup-or-run: per item for a plain block, once per call for a whole-input block.
@@ -192,11 +242,12 @@ namespace TwatCache.PowerShell.Cmdlets
             try
             {
                 if (!Refresh && TryReplay(ctx, hash, description, counted: true)) return;
+                var parts = MissParts(ctx, hash, hasItem, item);
                 using (var gate = ctx.AcquireKeyLock(hash, SingleFlightWait))
                 {
                     // Another runspace may have produced the entry while this one waited.
                     if (!Refresh && gate != null && TryReplay(ctx, hash, description, counted: false)) return;
-                    RunAndStore(ctx, hash, mode, item);
+                    RunAndStore(ctx, hash, mode, item, parts);
                 }
             }
             catch (ObjectDisposedException ex) when (ctx.IsDisposed)
@@ -224,11 +275,12 @@ namespace TwatCache.PowerShell.Cmdlets
                     // The wrapper goes in as given: PowerShell members (a PSCustomObject's properties) are part of a -Key,
                     // and a wrapper with nothing attached encodes as its base (a string -Key still matches C# string keys).
                     canonical = InvocationKey.ForExplicitKey(Key);
+                    if (_dependsOn != null) canonical = InvocationKey.WithDependsOn(canonical, _dependsOn);
                     description = "-Key";
                 }
                 else
                 {
-                    canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, out description);
+                    canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn, null, out description);
                 }
                 return ctx.HashKey(canonical);
             }
@@ -243,6 +295,12 @@ namespace TwatCache.PowerShell.Cmdlets
         {
             object? value;
             bool found = counted ? ctx.TryGetByHash(hash, typeof(CachedOutput), out value) : ctx.TryPeek(hash, typeof(CachedOutput), out value);
+            if (found && value is CachedOutput recorded && ReplayStreams && !recorded.StreamsRecorded)
+            {
+                // Its log would read differently from the run's: run again and store the streams this time.
+                if (_verbose && counted) WriteVerbose($"Cache entry {hash} was stored without -ReplayStreams: running the block to record its streams.");
+                return false;
+            }
             if (!found || !(value is CachedOutput output))
             {
                 if (_verbose && counted) WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.");
@@ -257,16 +315,34 @@ namespace TwatCache.PowerShell.Cmdlets
         private void Replay(CachedOutput output)
         {
             if (output.ExitCode.HasValue) ExitCodeWatch.Replay(SessionState, output.ExitCode.Value);
-            for (int i = 0; i < output.Count; i++) WriteObject(output.ItemAt(i));
+            // -ReplayStreams: each record goes out before the output that followed it on the miss.
+            var records = ReplayStreams ? output.Records : Array.Empty<StreamRecord>();
+            int next = 0;
+            for (int i = 0; i < output.Count; i++)
+            {
+                while (next < records.Count && records[next].Position <= i) records[next++].Replay(this);
+                WriteObject(output.ItemAt(i));
+            }
+            while (next < records.Count) records[next++].Replay(this);
         }
 
-        private void RunAndStore(CacheContext ctx, string hash, BlockRunMode mode, object? item)
+        // On a miss (never on a hit): the key's named parts, for the entry and the -Verbose explanation.
+        private IReadOnlyList<KeyPart> MissParts(CacheContext ctx, string hash, bool hasItem, object? item)
+        {
+            var parts = Key != null ? CallExplanation.PartsOfKey(Key, hash)
+                : _explain!.PartsOfBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn);
+            if (_verbose && !Refresh) WriteVerbose(_explain!.Explain(hash, parts));
+            return parts;
+        }
+
+        private void RunAndStore(CacheContext ctx, string hash, BlockRunMode mode, object? item, IReadOnlyList<KeyPart> parts)
         {
             bool failSafe = IsFailSafe(ctx);
             // Fail-safe holds the refresh's output back: a refresh that fails half-way must not mix its
             // partial output with the stale result.
             var sink = new OutputSink(keep: true, hold: failSafe);
             var run = NewRun(mode, item, sink);
+            var streams = ReplayStreams ? StreamRecorder.Attach(run) : null;
             ExceptionDispatchInfo? terminating = null;
             int? exitCode = null;
             var watch = ExitCodeWatch.Start(SessionState);
@@ -318,17 +394,23 @@ namespace TwatCache.PowerShell.Cmdlets
                 if (_verbose) WriteVerbose("Not cached: the block wrote no output (use -CacheEmpty to cache an empty result).");
                 return;
             }
+            TimeSpan? ttl = Ttl;
+            if (_expiresAt != null && !TryTtlFromExpiresAt(ctx, sink.Outputs, out ttl)) return;
             try
             {
-                ctx.SetByHash(hash, ToStored(ctx, sink.Outputs, exitCode), typeof(CachedOutput), new CacheEntryOptions
+                var stored = ToStored(ctx, sink.Outputs, exitCode);
+                var keyParts = KeyPartsText.Write(parts);
+                ctx.SetByHash(hash, streams != null ? stored.WithRecords(streams.Records) : stored, typeof(CachedOutput), new CacheEntryOptions
                 {
-                    Ttl = Ttl,
+                    Ttl = ttl,
                     SlidingTtl = SlidingTtl,
                     Label = Key != null ? LabelOf(Key) : _block!.Label,
                     FailSafe = failSafe,
                     MaxStale = MaxStale,
                     Tags = Tag,
+                    KeyParts = keyParts,
                 });
+                RememberStored(ctx, hash, keyParts, ttl);
                 if (_verbose) WriteVerbose($"Stored {sink.Outputs.Count} object(s) as {hash} in context '{ctx.Name}' ({ctx.EngineName}).");
             }
             catch (TwatCacheException ex)
@@ -336,6 +418,41 @@ namespace TwatCache.PowerShell.Cmdlets
                 // The block's result already reached the caller; a cache that cannot store it only warns.
                 WriteWarning($"The result was not cached: {ex.Message}");
             }
+        }
+
+        // -ExpiresAt: the lifetime left until the time it gives for this result; false (nothing stored) when it is past or fails.
+        private bool TryTtlFromExpiresAt(CacheContext ctx, IReadOnlyList<object?> outputs, out TimeSpan? ttl)
+        {
+            ttl = null;
+            DateTimeOffset at;
+            try
+            {
+                at = _expiresAt!.Resolve(outputs);
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException)
+            {
+                WriteWarning($"The result was not cached: -ExpiresAt failed: {ex.Message}");
+                return false;
+            }
+            var left = at - ctx.Now;
+            if (left <= TimeSpan.Zero)
+            {
+                if (_verbose) WriteVerbose($"Not cached: -ExpiresAt gave {at:o}, which is in the past.");
+                return false;
+            }
+            ttl = left;
+            return true;
+        }
+
+        // The block's miss history learns the entry (its expiry as far as known: a sliding one moves).
+        private void RememberStored(CacheContext ctx, string hash, string keyParts, TimeSpan? ttl)
+        {
+            var now = ctx.Now;
+            bool own = ttl.HasValue || SlidingTtl.HasValue;
+            var sliding = own ? SlidingTtl : ctx.Options.SlidingTtl;
+            var life = own ? ttl : ctx.Options.DefaultTtl;
+            DateTimeOffset? expires = sliding.HasValue || !life.HasValue || life.Value >= DateTimeOffset.MaxValue - now ? (DateTimeOffset?)null : now + life.Value;
+            _explain?.Remember(hash, keyParts, now, expires);
         }
 
         // -Engine Memory shares the live objects (documented); every other engine's memory layer keeps
