@@ -76,7 +76,7 @@ namespace TwatCache
         // A copy with the key as default label and the tags checked now, so bad tags fail before the factory runs.
         private static CacheEntryOptions WithLabel(CacheEntryOptions o, string key) => new CacheEntryOptions
         {
-            Ttl = o.Ttl, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale,
+            Ttl = o.Ttl, ExpiresAt = o.ExpiresAt, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale,
             KeyParts = o.KeyParts, Tags = TagRules.Normalize(o.Tags),
         };
 

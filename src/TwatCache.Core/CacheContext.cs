@@ -310,10 +310,10 @@ namespace TwatCache
         // a TTL and a sliding TTL the entry expires at whichever comes first; a lifetime past year 9999 is never.
         private CacheEntry NewEntry(string hash, CacheEntryOptions? entryOptions, DateTimeOffset now)
         {
-            bool own = entryOptions?.Ttl != null || entryOptions?.SlidingTtl != null;
+            bool own = entryOptions?.Ttl != null || entryOptions?.SlidingTtl != null || entryOptions?.ExpiresAt != null;
             var ttl = own ? entryOptions!.Ttl : Options.DefaultTtl;
             var sliding = own ? entryOptions!.SlidingTtl : Options.SlidingTtl;
-            var absolute = ttl.HasValue ? Lifetime.ExpiryAfter(now, ttl.Value) : null;
+            var absolute = entryOptions?.ExpiresAt ?? (ttl.HasValue ? Lifetime.ExpiryAfter(now, ttl.Value) : null);
             var entry = new CacheEntry(hash)
             {
                 Created = now,

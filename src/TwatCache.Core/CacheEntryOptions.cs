@@ -12,6 +12,12 @@ namespace TwatCache
         /// </summary>
         public TimeSpan? Ttl { get; set; }
 
+        /// <summary>
+        /// Absolute expiry (a fixed time rather than a lifetime from the write); replaces <see cref="Ttl"/> when
+        /// set. With <see cref="SlidingTtl"/> the entry expires at whichever comes first.
+        /// </summary>
+        public DateTimeOffset? ExpiresAt { get; set; }
+
         /// <summary>Lifetime renewed by each read (never past <see cref="Ttl"/> when both are set).</summary>
         public TimeSpan? SlidingTtl { get; set; }
 

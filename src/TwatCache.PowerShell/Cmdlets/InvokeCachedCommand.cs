@@ -394,15 +394,16 @@ namespace TwatCache.PowerShell.Cmdlets
                 if (_verbose) WriteVerbose("Not cached: the block wrote no output (use -CacheEmpty to cache an empty result).");
                 return;
             }
-            TimeSpan? ttl = Ttl;
-            if (_expiresAt != null && !TryTtlFromExpiresAt(ctx, sink.Outputs, out ttl)) return;
+            DateTimeOffset? expiresAt = null;
+            if (_expiresAt != null && !TryExpiresAt(ctx, sink.Outputs, out expiresAt)) return;
             try
             {
                 var stored = ToStored(ctx, sink.Outputs, exitCode);
                 var keyParts = KeyPartsText.Write(parts);
                 ctx.SetByHash(hash, streams != null ? stored.WithRecords(streams.Records) : stored, typeof(CachedOutput), new CacheEntryOptions
                 {
-                    Ttl = ttl,
+                    Ttl = Ttl,
+                    ExpiresAt = expiresAt,
                     SlidingTtl = SlidingTtl,
                     Label = Key != null ? LabelOf(Key) : _block!.Label,
                     FailSafe = failSafe,
@@ -410,7 +411,7 @@ namespace TwatCache.PowerShell.Cmdlets
                     Tags = Tag,
                     KeyParts = keyParts,
                 });
-                RememberStored(ctx, hash, keyParts, ttl);
+                RememberStored(ctx, hash, keyParts, expiresAt);
                 if (_verbose) WriteVerbose($"Stored {sink.Outputs.Count} object(s) as {hash} in context '{ctx.Name}' ({ctx.EngineName}).");
             }
             catch (TwatCacheException ex)
@@ -420,10 +421,10 @@ namespace TwatCache.PowerShell.Cmdlets
             }
         }
 
-        // -ExpiresAt: the lifetime left until the time it gives for this result; false (nothing stored) when it is past or fails.
-        private bool TryTtlFromExpiresAt(CacheContext ctx, IReadOnlyList<object?> outputs, out TimeSpan? ttl)
+        // -ExpiresAt: the time it gives for this result; false (nothing stored) when it is past or fails.
+        private bool TryExpiresAt(CacheContext ctx, IReadOnlyList<object?> outputs, out DateTimeOffset? expiresAt)
         {
-            ttl = null;
+            expiresAt = null;
             DateTimeOffset at;
             try
             {
@@ -434,24 +435,24 @@ namespace TwatCache.PowerShell.Cmdlets
                 WriteWarning($"The result was not cached: -ExpiresAt failed: {ex.Message}");
                 return false;
             }
-            var left = at - ctx.Now;
-            if (left <= TimeSpan.Zero)
+            if (at <= ctx.Now)
             {
                 if (_verbose) WriteVerbose($"Not cached: -ExpiresAt gave {at:o}, which is in the past.");
                 return false;
             }
-            ttl = left;
+            expiresAt = at;
             return true;
         }
 
         // The block's miss history learns the entry (its expiry as far as known: a sliding one moves).
-        private void RememberStored(CacheContext ctx, string hash, string keyParts, TimeSpan? ttl)
+        private void RememberStored(CacheContext ctx, string hash, string keyParts, DateTimeOffset? expiresAt)
         {
             var now = ctx.Now;
-            bool own = ttl.HasValue || SlidingTtl.HasValue;
+            bool own = Ttl.HasValue || SlidingTtl.HasValue || expiresAt.HasValue;
             var sliding = own ? SlidingTtl : ctx.Options.SlidingTtl;
-            var life = own ? ttl : ctx.Options.DefaultTtl;
-            DateTimeOffset? expires = sliding.HasValue || !life.HasValue || life.Value >= DateTimeOffset.MaxValue - now ? (DateTimeOffset?)null : now + life.Value;
+            var life = own ? Ttl : ctx.Options.DefaultTtl;
+            DateTimeOffset? expires = sliding.HasValue ? null
+                : expiresAt ?? (!life.HasValue || life.Value >= DateTimeOffset.MaxValue - now ? (DateTimeOffset?)null : now + life.Value);
             _explain?.Remember(hash, keyParts, now, expires);
         }
 
