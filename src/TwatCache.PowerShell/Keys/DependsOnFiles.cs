@@ -35,7 +35,7 @@ namespace TwatCache.PowerShell.Keys
             writer.BeginList(Files.Count);
             foreach (var f in Files)
             {
-                parts?.Begin("file " + f.Path, f.ContentHash == null ? "missing" : null, showValue: f.ContentHash == null);
+                parts?.BeginWithText("file " + f.Path, f.ContentHash == null ? "missing" : null);
                 writer.WriteString(f.Path);
                 if (f.ContentHash == null) writer.WriteNull();
                 else writer.WriteBytes(f.ContentHash);

@@ -23,6 +23,12 @@ namespace TwatCache.PowerShell.Keys
             _open = new Slice(name, _writer.Length, value, showValue);
         }
 
+        /// <summary>Starts the part <paramref name="name"/> whose value text is <paramref name="text"/> as given (null: none).</summary>
+        public void BeginWithText(string name, string? text)
+        {
+            _open = new Slice(name, _writer.Length, text, showValue: false) { Text = text };
+        }
+
         /// <summary>Ends the part begun last at the writer's position.</summary>
         public void End()
         {
@@ -43,7 +49,7 @@ namespace TwatCache.PowerShell.Keys
                 Buffer.BlockCopy(canonical, (int)s.Start, bytes, 0, length);
                 // 16 hex digits tell parts apart; the full key hash is what identifies the entry.
                 var h = hash(bytes);
-                parts.Add(new KeyPart(s.Name, h.Length > 16 ? h.Substring(0, 16) : h, s.ShowValue ? KeyPartValue.Display(s.Name, s.Value) : null));
+                parts.Add(new KeyPart(s.Name, h.Length > 16 ? h.Substring(0, 16) : h, s.ShowValue ? KeyPartValue.Display(s.Name, s.Value) : s.Text));
             }
             return parts;
         }
@@ -63,6 +69,7 @@ namespace TwatCache.PowerShell.Keys
             public long End { get; set; }
             public object? Value { get; }
             public bool ShowValue { get; }
+            public string? Text { get; set; }
         }
     }
 }
