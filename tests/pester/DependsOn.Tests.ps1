@@ -136,3 +136,12 @@ Describe '-DependsOn across a fresh checkout' {
         Invoke-ChildPwsh $call | Should -Be 'built runs=1'
     }
 }
+
+Describe '-DependsOn help' {
+    It 'Get-Help Invoke-Cached -Parameter DependsOn describes it, with an example' {
+        $text = Get-Help Invoke-Cached -Parameter DependsOn | Out-String -Width 200
+        $text | Should -Match 'contents'
+        $text | Should -Match '\*\*'
+        Get-Help Invoke-Cached -Examples | Out-String -Width 300 | Should -Match '-DependsOn package-lock\.json'
+    }
+}
