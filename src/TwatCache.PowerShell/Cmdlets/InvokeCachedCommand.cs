@@ -156,11 +156,11 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             _block = BlockAnalysis.Of(ScriptBlock);
             WarnIfSelfModified(_block);
-            BeginIssue18(_context!);
+            ReadDependsOnAndExpiresAt();
         }
 
-        // Once per call: read the -DependsOn files, check -ExpiresAt, open the block's miss history.
-        private void BeginIssue18(CacheContext ctx)
+        // Once per call: check -ExpiresAt and read the -DependsOn files.
+        private void ReadDependsOnAndExpiresAt()
         {
             try
             {
@@ -175,8 +175,10 @@ namespace TwatCache.PowerShell.Cmdlets
             {
                 ThrowTerminatingError(ErrorRecords.From(ex, DependsOn));
             }
-            _explain = new CallExplanation(ctx, ScriptBlock, _block!);
         }
+
+        // Made on the first miss of the call: a hit never opens the block's miss history.
+        private CallExplanation Explanation => _explain ??= new CallExplanation(_context!, ScriptBlock, _block!);
 
         // A block that reads and changes $script:x puts x in its key and then changes it: it can never hit.
         // Said once per block, with the way out.
@@ -330,8 +332,8 @@ namespace TwatCache.PowerShell.Cmdlets
         private IReadOnlyList<KeyPart> MissParts(CacheContext ctx, string hash, bool hasItem, object? item)
         {
             var parts = Key != null ? CallExplanation.PartsOfKey(Key, hash)
-                : _explain!.PartsOfBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn);
-            if (_verbose && !Refresh) WriteVerbose(_explain!.Explain(hash, parts));
+                : Explanation.PartsOfBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn);
+            if (_verbose && !Refresh) WriteVerbose(Explanation.Explain(hash, parts));
             return parts;
         }
 
@@ -453,7 +455,7 @@ namespace TwatCache.PowerShell.Cmdlets
             var life = own ? Ttl : ctx.Options.DefaultTtl;
             DateTimeOffset? expires = sliding.HasValue ? null
                 : expiresAt ?? (!life.HasValue || life.Value >= DateTimeOffset.MaxValue - now ? (DateTimeOffset?)null : now + life.Value);
-            _explain?.Remember(hash, keyParts, now, expires);
+            Explanation.Remember(hash, keyParts, now, expires);
         }
 
         // -Engine Memory shares the live objects (documented); every other engine's memory layer keeps
