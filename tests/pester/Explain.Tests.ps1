@@ -2,7 +2,9 @@
 # and Get-CacheEntry shows each entry's key parts.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'RedisTestHelpers.ps1')
     Import-Module $ModulePath -Force
+    $script:redis = Start-TestRedis
 
     # The "miss: ..." line of one call's verbose stream (the call's output is dropped).
     function Get-MissLine([scriptblock] $Call) {
@@ -10,6 +12,10 @@ BeforeAll {
         $lines = & $Call 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         @($lines | Where-Object { $_ -like 'miss:*' })
     }
+}
+
+AfterAll {
+    Stop-TestRedis $script:redis
 }
 
 Describe 'Explaining a miss' {
@@ -94,12 +100,15 @@ Describe 'Get-CacheEntry KeyParts on the <engine> engine' -ForEach @(
     @{ engine = 'Memory' }
     @{ engine = 'LiteDb' }
     @{ engine = 'File' }
+    @{ engine = 'Redis' }
 ) {
     BeforeEach {
         $root = New-TestCacheRoot
-        $ctx = New-CacheContext -Name ('parts-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine
+        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
+        $ctx = New-CacheContext -Name ('parts-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine @extra
     }
     AfterEach {
+        if ($engine -eq 'Redis') { $ctx.Clear() | Out-Null }
         $ctx.Dispose()
         Remove-TestCacheRoot $root
     }
@@ -143,5 +152,30 @@ Describe 'Key parts cost nothing on a hit' {
             $after | Should -Be $before
         }
         finally { $ctx.Dispose() }
+    }
+}
+
+Describe 'Key parts persisted by the <engine> engine' -ForEach @(
+    @{ engine = 'LiteDb' }
+    @{ engine = 'File' }
+    @{ engine = 'Redis' }
+) {
+    BeforeEach {
+        $root = New-TestCacheRoot
+        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
+        $ctx = New-CacheContext -Name ('kept-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine @extra
+    }
+    AfterEach {
+        if ($engine -eq 'Redis') { $ctx.Clear() | Out-Null }
+        $ctx.Dispose()
+        Remove-TestCacheRoot $root
+    }
+
+    It 'reads the key parts back in a new context over the same store' {
+        Invoke-Cached { 'persisted' } -Context $ctx | Out-Null
+        $name = $ctx.Name
+        $ctx.Dispose()
+        $script:ctx = $ctx = New-CacheContext -Name $name -Engine $engine @extra
+        (Get-CacheEntry -Context $ctx).KeyParts | Should -Match '^block text #[0-9a-f]{16}\n'
     }
 }
