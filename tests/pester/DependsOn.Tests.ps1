@@ -81,6 +81,23 @@ Describe '-DependsOn' {
         $lines | Where-Object { $_ -like 'miss:*' } | Should -Match 'file optional\.json appeared'
     }
 
+    It 'names the first 64 files in the key parts and keys the rest together, every one by content' {
+        New-Item -ItemType Directory -Path many -Force | Out-Null
+        foreach ($i in 1..70) { Set-Content ('many/f{0:d3}.txt' -f $i) "content $i" }
+        Invoke-Cached { Step; 'many' } -Context $ctx -DependsOn many | Out-Null
+        $parts = (Get-CacheEntry -Context $ctx).KeyParts -split "`n"
+        @($parts | Where-Object { $_ -like 'file many/*' }) | Should -HaveCount 64
+        @($parts | Where-Object { $_ -like 'the other 6 -DependsOn files #*' }) | Should -HaveCount 1
+        Set-Content many/f070.txt 'changed'
+        $lines = Get-VerboseLines { Invoke-Cached { Step; 'many' } -Context $ctx -DependsOn many }
+        Get-Runs | Should -Be 2
+        $lines | Where-Object { $_ -like 'miss:*' } | Should -Match 'one of the other 6 -DependsOn files changed'
+        Remove-Item many/f001.txt
+        $lines = Get-VerboseLines { Invoke-Cached { Step; 'many' } -Context $ctx -DependsOn many }
+        Get-Runs | Should -Be 3
+        $lines | Where-Object { $_ -like 'miss:*' } | Should -Match 'file many/f001\.txt is gone'
+    }
+
     It 'does not depend on the order of the patterns' {
         Invoke-Cached { Step; 'built' } -Context $ctx -DependsOn package-lock.json, src/app.ts | Out-Null
         Invoke-Cached { Step; 'built' } -Context $ctx -DependsOn src/app.ts, package-lock.json | Out-Null

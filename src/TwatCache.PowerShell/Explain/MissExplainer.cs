@@ -58,7 +58,8 @@ namespace TwatCache.PowerShell.Explain
                 if (before.Hash == p.Hash) continue;
                 diffs.Add(Changed(p.Name, before.Value, p.Value, when));
             }
-            foreach (var gone in old.Values) diffs.Add($"{gone.Name} was part of the entry of {when} and is not now");
+            foreach (var gone in old.Values)
+                diffs.Add(gone.Name.StartsWith("file ", StringComparison.Ordinal) ? $"{gone.Name} is gone since the entry of {when}" : $"{gone.Name} was part of the entry of {when} and is not now");
             return diffs;
         }
 
@@ -66,6 +67,7 @@ namespace TwatCache.PowerShell.Explain
         {
             if (name == "block text") return "the block's text changed";
             var values = before != null && now != null ? $" ({before} \u2192 {now})" : string.Empty;
+            if (name.StartsWith("the other ", StringComparison.Ordinal)) return $"one of {name} changed since the entry of {when}";
             if (name.StartsWith("file ", StringComparison.Ordinal))
             {
                 if (now == "missing") return $"{name} was deleted since the entry of {when}";

@@ -12,6 +12,9 @@ namespace TwatCache.PowerShell.Keys
     /// </summary>
     internal sealed class DependsOnFiles
     {
+        /// <summary>How many files get a key part of their own (for miss explanations).</summary>
+        public const int MaxNamedFiles = 64;
+
         private DependsOnFiles(IReadOnlyList<DependsOnFile> files) => Files = files;
 
         /// <summary>The files, sorted by <see cref="DependsOnFile.Path"/>.</summary>
@@ -33,13 +36,16 @@ namespace TwatCache.PowerShell.Keys
         {
             writer.WriteString("depends-on");
             writer.BeginList(Files.Count);
-            foreach (var f in Files)
+            for (int i = 0; i < Files.Count; i++)
             {
-                parts?.BeginWithText("file " + f.Path, f.ContentHash == null ? "missing" : null);
+                var f = Files[i];
+                // The first files are named one by one; the rest share one part, so a large tree keeps small key parts.
+                if (i < MaxNamedFiles) parts?.BeginWithText("file " + f.Path, f.ContentHash == null ? "missing" : null);
+                else if (i == MaxNamedFiles) parts?.BeginWithText($"the other {Files.Count - MaxNamedFiles} -DependsOn files", null);
                 writer.WriteString(f.Path);
                 if (f.ContentHash == null) writer.WriteNull();
                 else writer.WriteBytes(f.ContentHash);
-                parts?.End();
+                if (i < MaxNamedFiles || i == Files.Count - 1) parts?.End();
             }
         }
 
