@@ -179,3 +179,31 @@ Describe 'Key parts persisted by the <engine> engine' -ForEach @(
         (Get-CacheEntry -Context $ctx).KeyParts | Should -Match '^block text #[0-9a-f]{16}\n'
     }
 }
+
+Describe 'Miss history of a context on a server' {
+    BeforeEach {
+        $root = New-TestCacheRoot
+        $here = Join-Path $root 'cwd'
+        New-Item -ItemType Directory -Path $here -Force | Out-Null
+        Push-Location $here
+    }
+    AfterEach {
+        Pop-Location
+        Remove-TestCacheRoot $root
+    }
+
+    It 'a <engine> context on Redis explains from the process and writes no file' -ForEach @(@{ engine = 'Redis' }, @{ engine = 'Auto' }) {
+        $ctx = New-CacheContext -Name ('srv-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine -ConnectionString $redis.ConnectionString
+        try {
+            $org = 'contoso'
+            Invoke-Cached { "repos of $org" } -Context $ctx | Out-Null
+            $org = 'fabrikam'
+            Get-MissLine { Invoke-Cached { "repos of $org" } -Context $ctx } | Should -Match '^miss: \$org differs'
+            @(Get-ChildItem -Path $here -Recurse -Force) | Should -BeNullOrEmpty
+        }
+        finally {
+            $ctx.Clear() | Out-Null
+            $ctx.Dispose()
+        }
+    }
+}

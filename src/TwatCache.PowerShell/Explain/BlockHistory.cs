@@ -111,8 +111,10 @@ namespace TwatCache.PowerShell.Explain
 
         private static string? FileFor(CacheContext context, string blockId)
         {
+            // Only a store on the local file system (a LiteDB file, a File engine directory): a Redis
+            // context's location is a server address, and Memory has none.
             var store = context.Path;
-            if (string.IsNullOrEmpty(store) || context.Options.Engine == CacheEngineKind.Memory || context.Options.Engine == CacheEngineKind.Redis) return null;
+            if (string.IsNullOrEmpty(store) || !Path.IsPathRooted(store) || !(File.Exists(store) || Directory.Exists(store))) return null;
             return Path.Combine(store!.TrimEnd('/', '\\') + ".explain", blockId + ".txt");
         }
 
