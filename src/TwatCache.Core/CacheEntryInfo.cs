@@ -25,6 +25,7 @@ namespace TwatCache
             IsStale = IsExpired && entry.IsRetainedAt(now);
             StaleUntil = entry.StaleUntil;
             Tags = entry.Tags;
+            KeyParts = entry.KeyParts;
         }
 
         /// <summary>Name of the context that holds the entry.</summary>
@@ -68,5 +69,8 @@ namespace TwatCache
 
         /// <summary>The entry's tags (lower case).</summary>
         public IReadOnlyList<string> Tags { get; }
+
+        /// <summary>The names (and a hash each) of the parts the key was built from, one per line; null when the writer recorded none.</summary>
+        public string? KeyParts { get; }
     }
 }

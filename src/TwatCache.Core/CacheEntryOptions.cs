@@ -12,11 +12,23 @@ namespace TwatCache
         /// </summary>
         public TimeSpan? Ttl { get; set; }
 
+        /// <summary>
+        /// Absolute expiry (a fixed time rather than a lifetime from the write); replaces <see cref="Ttl"/> when
+        /// set. With <see cref="SlidingTtl"/> the entry expires at whichever comes first.
+        /// </summary>
+        public DateTimeOffset? ExpiresAt { get; set; }
+
         /// <summary>Lifetime renewed by each read (never past <see cref="Ttl"/> when both are set).</summary>
         public TimeSpan? SlidingTtl { get; set; }
 
         /// <summary>Short human label shown in entry listings.</summary>
         public string? Label { get; set; }
+
+        /// <summary>
+        /// Names of the parts the entry's key was built from, with a hash per part (opaque to the core: the
+        /// PowerShell layer writes and reads it to explain misses). Stored beside <see cref="Label"/>; null for none.
+        /// </summary>
+        public string? KeyParts { get; set; }
 
         /// <summary>
         /// Fail-safe: keep the entry past its expiry (up to <see cref="MaxStale"/> after it was written), and

@@ -66,6 +66,9 @@ namespace TwatCache.Engines
         /// <summary>A short human label: the first line of a script block, or the explicit key.</summary>
         public string? Label { get; set; }
 
+        /// <summary>The names and hashes of the parts the key was built from (opaque; see <see cref="CacheEntryOptions.KeyParts"/>); null for none.</summary>
+        public string? KeyParts { get; set; }
+
         /// <summary>
         /// Fail-safe retention: until this time (UTC) an expired entry stays in the store so that a failed
         /// refresh can serve it; null when the entry is dropped as soon as it expires.
@@ -108,7 +111,7 @@ namespace TwatCache.Engines
         public CacheEntry MetadataOnly() => new CacheEntry(Key)
         {
             Format = Format, Created = Created, Expires = Expires, Sliding = Sliding, AbsoluteExpires = AbsoluteExpires,
-            LastAccess = LastAccess, Hits = Hits, SizeBytes = SizeBytes, Label = Label,
+            LastAccess = LastAccess, Hits = Hits, SizeBytes = SizeBytes, Label = Label, KeyParts = KeyParts,
             StaleUntil = StaleUntil, Tags = Tags, WriteSequence = WriteSequence, AccessSequence = AccessSequence,
         };
     }

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
@@ -84,6 +85,15 @@ namespace TwatCache.Keys
 
         /// <summary>XxHash128 of arbitrary bytes (used to fingerprint script text once per block).</summary>
         public static byte[] Fingerprint(byte[] data) => XxHash128.Hash(data);
+
+        /// <summary>XxHash128 of a stream's content from its position to its end (a file read once, in chunks).</summary>
+        public static byte[] Fingerprint(Stream data)
+        {
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            var hash = new XxHash128();
+            hash.Append(data);
+            return hash.GetCurrentHash();
+        }
 
         // One char array and one string per key (this runs on every lookup; b.ToString("x2") allocated 16 strings).
         private static string ToHex(ReadOnlySpan<byte> bytes)

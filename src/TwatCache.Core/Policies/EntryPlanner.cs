@@ -5,7 +5,7 @@ namespace TwatCache.Policies
 {
     /// <summary>
     /// The metadata of a new entry from its entry options and the context's defaults: lifetimes, fail-safe
-    /// retention, label and tags.
+    /// retention, label, key parts and tags.
     /// </summary>
     internal sealed class EntryPlanner
     {
@@ -31,10 +31,10 @@ namespace TwatCache.Policies
         /// </summary>
         public CacheEntry NewEntry(string hash, CacheEntryOptions? entryOptions, DateTimeOffset now)
         {
-            bool own = entryOptions?.Ttl != null || entryOptions?.SlidingTtl != null;
+            bool own = entryOptions?.Ttl != null || entryOptions?.SlidingTtl != null || entryOptions?.ExpiresAt != null;
             var ttl = own ? entryOptions!.Ttl : _options.DefaultTtl;
             var sliding = own ? entryOptions!.SlidingTtl : _options.SlidingTtl;
-            var absolute = ttl.HasValue ? Lifetime.ExpiryAfter(now, ttl.Value) : null;
+            var absolute = entryOptions?.ExpiresAt ?? (ttl.HasValue ? Lifetime.ExpiryAfter(now, ttl.Value) : null);
             var entry = new CacheEntry(hash)
             {
                 Created = now,
@@ -43,6 +43,7 @@ namespace TwatCache.Policies
                 AbsoluteExpires = sliding.HasValue ? absolute : null,
                 Expires = sliding.HasValue ? Lifetime.Earliest(Lifetime.ExpiryAfter(now, sliding.Value), absolute) : absolute,
                 Label = Shorten(entryOptions?.Label),
+                KeyParts = entryOptions?.KeyParts,
                 Format = _format,
                 Tags = TagRules.Normalize(entryOptions?.Tags),
             };
@@ -53,8 +54,8 @@ namespace TwatCache.Policies
         /// <summary>A copy with <paramref name="key"/> as default label and the tags checked now, so bad tags fail before the factory runs.</summary>
         public static CacheEntryOptions WithLabel(CacheEntryOptions o, string key) => new CacheEntryOptions
         {
-            Ttl = o.Ttl, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale,
-            Tags = TagRules.Normalize(o.Tags),
+            Ttl = o.Ttl, ExpiresAt = o.ExpiresAt, SlidingTtl = o.SlidingTtl, Label = o.Label ?? key, FailSafe = o.FailSafe, MaxStale = o.MaxStale,
+            KeyParts = o.KeyParts, Tags = TagRules.Normalize(o.Tags),
         };
 
         // Fail-safe entries stay until MaxStale after their write, when that is later than their expiry.

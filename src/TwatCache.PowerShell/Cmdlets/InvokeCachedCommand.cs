@@ -5,6 +5,7 @@ using TwatCache.Contexts;
 using TwatCache.PowerShell.Binding;
 using TwatCache.PowerShell.Contexts;
 using TwatCache.PowerShell.Execution;
+using TwatCache.PowerShell.Explain;
 using TwatCache.PowerShell.Keys;
 using TwatCache.PowerShell.Serialization;
 
@@ -17,7 +18,7 @@ namespace TwatCache.PowerShell.Cmdlets
     /// <c>&amp; { }</c> would (see <see cref="BlockRunner"/>) and store its output and exit code when it
     /// completes without errors and without a failing native command.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "Cached")]
+    [Cmdlet(VerbsLifecycle.Invoke, "Cached", DefaultParameterSetName = TtlSet)]
     [OutputType(typeof(object))]
     public sealed class InvokeCachedCommand : PSCmdlet
     {
@@ -27,6 +28,11 @@ namespace TwatCache.PowerShell.Cmdlets
         private bool _verbose;
         private bool _wholeInput;
         private List<object?>? _input;
+        // Key parts and miss explanations, -DependsOn files, -ExpiresAt (see the Explain, Keys and Binding folders).
+        private const string TtlSet = "Ttl", ExpiresAtSet = "ExpiresAt";
+        private CallExplanation? _explain;
+        private DependsOnFiles? _dependsOn;
+        private ExpiresAtArgument? _expiresAt;
 
         /// <summary>The block to run on a miss.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -40,9 +46,30 @@ namespace TwatCache.PowerShell.Cmdlets
         public PSObject? InputObject { get; set; }
 
         /// <summary>How long the result stays valid: a TimeSpan, seconds, or text such as 90s, 30m, 1h30m, 2d.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = TtlSet)]
         [TtlTransformation]
         public TimeSpan? Ttl { get; set; }
+
+        /// <summary>
+        /// When the result expires: a DateTime/DateTimeOffset, or a script block run on the result after the
+        /// block ran (<c>$_</c> is the single output object, or the array of outputs) that returns one.
+        /// A time in the past stores nothing. Cannot be used with -Ttl.
+        /// </summary>
+        [Parameter(ParameterSetName = ExpiresAtSet, Mandatory = true)]
+        public object ExpiresAt { get; set; } = null!;
+
+        /// <summary>
+        /// Files whose contents are part of the key: paths relative to the current location, globs with
+        /// <c>*</c>, <c>?</c> and <c>**</c>, directories (recursively). A missing file is keyed as missing;
+        /// modification times do not count. Each file is read once per call.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[]? DependsOn { get; set; }
+
+        /// <summary>Store the warnings and information records (Write-Warning, Write-Information, Write-Host) the block writes and write them again, in order, on hits.</summary>
+        [Parameter]
+        public SwitchParameter ReplayStreams { get; set; }
 
         /// <summary>Lifetime renewed by each hit.</summary>
         [Parameter]
@@ -138,7 +165,29 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             _block = BlockAnalysis.Of(ScriptBlock);
             WarnIfSelfModified(_block);
+            ReadDependsOnAndExpiresAt();
         }
+
+        // Once per call: check -ExpiresAt and read the -DependsOn files.
+        private void ReadDependsOnAndExpiresAt()
+        {
+            try
+            {
+                if (ParameterSetName == ExpiresAtSet) _expiresAt = ExpiresAtArgument.From(ExpiresAt);
+                if (DependsOn != null) _dependsOn = DependsOnFiles.Read(DependsOn, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            }
+            catch (PSArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "TwatCache.ExpiresAt", ErrorCategory.InvalidArgument, ExpiresAt));
+            }
+            catch (TwatCacheException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, DependsOn));
+            }
+        }
+
+        // Made on the first miss of the call: a hit never opens the block's miss history.
+        private CallExplanation Explanation => _explain ??= new CallExplanation(_context!, ScriptBlock, _block!);
 
         // A block that reads and changes $script:x puts x in its key and then changes it: it can never hit.
         // Said once per block, with the way out.
@@ -172,9 +221,12 @@ namespace TwatCache.PowerShell.Cmdlets
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            if (!_wholeInput) return;
-            bool hasInput = MyInvocation.ExpectingInput;
-            Invoke(hasInput, hasInput ? _input!.ToArray() : null, hasInput ? BlockRunMode.Whole : BlockRunMode.None);
+            if (_wholeInput)
+            {
+                bool hasInput = MyInvocation.ExpectingInput;
+                Invoke(hasInput, hasInput ? _input!.ToArray() : null, hasInput ? BlockRunMode.Whole : BlockRunMode.None);
+            }
+            _explain?.Save();
         }
 
         // One lookup-or-run: per item for a plain block, once per call for a whole-input block.
@@ -198,17 +250,30 @@ namespace TwatCache.PowerShell.Cmdlets
             }
             string hash = BuildKey(ctx, hasItem, item, out var description);
             bool failSafe = IsFailSafe(ctx);
+            // The key's named parts are worked out on a miss only (never on a hit): for the entry and the explanation.
+            IReadOnlyList<KeyPart>? parts = null;
             var request = new GetOrRunRequest(hash)
             {
                 Refresh = Refresh,
                 FailSafe = failSafe,
                 MaxStale = MaxStale ?? ctx.Options.MaxStale ?? CacheOptions.DefaultMaxStale,
-                OnMiss = _verbose ? () => WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.") : (Action?)null,
+                OnMiss = () =>
+                {
+                    if (_verbose) WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.");
+                    parts = MissParts(hash, hasItem, item, explain: _verbose);
+                },
             };
             try
             {
-                var miss = new InvokeCachedMiss(this, ctx, mode, item, failSafe);
+                var miss = new InvokeCachedMiss(this, ctx, mode, item, failSafe, () => parts ??= MissParts(hash, hasItem, item, explain: false));
                 var result = ctx.GetOrRun(request, miss.Run);
+                if (result.Status == GetOrRunStatus.Hit && ReplayStreams && !result.Value.StreamsRecorded)
+                {
+                    // Its log would read differently from the run's: run again and store the streams this time.
+                    if (_verbose) WriteVerbose($"Cache entry {hash} was stored without -ReplayStreams: running the block to record its streams.");
+                    request.Refresh = true;
+                    result = ctx.GetOrRun(request, miss.Run);
+                }
                 switch (result.Status)
                 {
                     case GetOrRunStatus.Hit:
@@ -232,6 +297,7 @@ namespace TwatCache.PowerShell.Cmdlets
                         miss.ExplainNotStored();
                         break;
                     case GetOrRunStatus.Stored:
+                        RememberStored(ctx, hash, miss.KeyPartsText!, miss.ExpiresAt);
                         if (_verbose) WriteVerbose($"Stored {miss.Sink!.Outputs.Count} object(s) as {hash} in context '{ctx.Name}' ({ctx.EngineName}).");
                         break;
                 }
@@ -261,11 +327,12 @@ namespace TwatCache.PowerShell.Cmdlets
                     // The wrapper goes in as given: PowerShell members (a PSCustomObject's properties) are part of a -Key,
                     // and a wrapper with nothing attached encodes as its base (a string -Key still matches C# string keys).
                     canonical = InvocationKey.ForExplicitKey(Key);
+                    if (_dependsOn != null) canonical = InvocationKey.WithDependsOn(canonical, _dependsOn);
                     description = "-Key";
                 }
                 else
                 {
-                    canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, out description);
+                    canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn, null, out description);
                 }
                 return ctx.HashKey(canonical);
             }
@@ -280,7 +347,60 @@ namespace TwatCache.PowerShell.Cmdlets
         private void Replay(CachedOutput output)
         {
             if (output.ExitCode.HasValue) ExitCodeWatch.Replay(SessionState, output.ExitCode.Value);
-            for (int i = 0; i < output.Count; i++) WriteObject(output.ItemAt(i));
+            // -ReplayStreams: each record goes out before the output that followed it on the miss.
+            var records = ReplayStreams ? output.Records : Array.Empty<StreamRecord>();
+            int next = 0;
+            for (int i = 0; i < output.Count; i++)
+            {
+                while (next < records.Count && records[next].Position <= i) records[next++].Replay(this);
+                WriteObject(output.ItemAt(i));
+            }
+            while (next < records.Count) records[next++].Replay(this);
+        }
+
+        // On a miss (never on a hit): the key's named parts, for the entry and, with -Verbose, the explanation.
+        private IReadOnlyList<KeyPart> MissParts(string hash, bool hasItem, object? item, bool explain)
+        {
+            var parts = Key != null ? CallExplanation.PartsOfKey(Key, hash)
+                : Explanation.PartsOfBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn);
+            if (explain) WriteVerbose(Explanation.Explain(hash, parts));
+            return parts;
+        }
+
+        // -ExpiresAt: the time it gives for this result; false (nothing stored) when it is past or fails.
+        internal bool TryExpiresAt(CacheContext ctx, IReadOnlyList<object?> outputs, out DateTimeOffset? expiresAt)
+        {
+            expiresAt = null;
+            if (_expiresAt == null) return true;
+            DateTimeOffset at;
+            try
+            {
+                at = _expiresAt.Resolve(outputs);
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException)
+            {
+                WriteWarning($"The result was not cached: -ExpiresAt failed: {ex.Message}");
+                return false;
+            }
+            if (at <= ctx.Now)
+            {
+                if (_verbose) WriteVerbose($"Not cached: -ExpiresAt gave {at:o}, which is in the past.");
+                return false;
+            }
+            expiresAt = at;
+            return true;
+        }
+
+        // The block's miss history learns the entry (its expiry as far as known: a sliding one moves).
+        private void RememberStored(CacheContext ctx, string hash, string keyParts, DateTimeOffset? expiresAt)
+        {
+            var now = ctx.Now;
+            bool own = Ttl.HasValue || SlidingTtl.HasValue || expiresAt.HasValue;
+            var sliding = own ? SlidingTtl : ctx.Options.SlidingTtl;
+            var life = own ? Ttl : ctx.Options.DefaultTtl;
+            DateTimeOffset? expires = sliding.HasValue ? null
+                : expiresAt ?? (!life.HasValue || life.Value >= DateTimeOffset.MaxValue - now ? (DateTimeOffset?)null : now + life.Value);
+            Explanation.Remember(hash, keyParts, now, expires);
         }
 
         // -Engine Memory shares the live objects (documented); every other engine's memory layer keeps

@@ -1,7 +1,10 @@
+using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using TwatCache.Contexts;
 using TwatCache.PowerShell.Execution;
+using TwatCache.PowerShell.Keys;
 using TwatCache.PowerShell.Serialization;
 
 namespace TwatCache.PowerShell.Cmdlets
@@ -19,16 +22,24 @@ namespace TwatCache.PowerShell.Cmdlets
         private readonly BlockRunMode _mode;
         private readonly object? _item;
         private readonly bool _failSafe;
+        private readonly Func<IReadOnlyList<KeyPart>> _keyParts;
         private int? _exitCode;
 
-        public InvokeCachedMiss(InvokeCachedCommand cmdlet, CacheContext context, BlockRunMode mode, object? item, bool failSafe)
+        public InvokeCachedMiss(InvokeCachedCommand cmdlet, CacheContext context, BlockRunMode mode, object? item, bool failSafe, Func<IReadOnlyList<KeyPart>> keyParts)
         {
             _cmdlet = cmdlet;
             _context = context;
             _mode = mode;
             _item = item;
             _failSafe = failSafe;
+            _keyParts = keyParts;
         }
+
+        /// <summary>The stored key parts (<see cref="KeyPartsText"/>) of the entry the run produced; null until it is stored.</summary>
+        public string? KeyPartsText { get; private set; }
+
+        /// <summary>The -ExpiresAt time the run's result got; null without -ExpiresAt.</summary>
+        public DateTimeOffset? ExpiresAt { get; private set; }
 
         /// <summary>The run's output (held back under fail-safe until <see cref="OutputSink.Release"/>); null before the run.</summary>
         public OutputSink? Sink { get; private set; }
@@ -46,6 +57,7 @@ namespace TwatCache.PowerShell.Cmdlets
             // partial output with the stale result.
             var sink = Sink = new OutputSink(keep: true, hold: _failSafe);
             var run = _cmdlet.NewRun(_mode, _item, sink);
+            var streams = _cmdlet.ReplayStreams ? StreamRecorder.Attach(run) : null;
             var watch = Watch = ExitCodeWatch.Start(_cmdlet.SessionState);
             try
             {
@@ -75,15 +87,21 @@ namespace TwatCache.PowerShell.Cmdlets
                 sink.Release(_cmdlet);
             }
             if (NotStoredReason() != null) return RunOutcome<CachedOutput>.DoNotStore(null!);
-            // Entry options are chosen after the run, so they may depend on its result.
-            return RunOutcome<CachedOutput>.Store(InvokeCachedCommand.ToStored(_context, sink.Outputs, _exitCode), new CacheEntryOptions
+            // Entry options are chosen after the run, so they may depend on its result (-ExpiresAt { ... }).
+            if (!_cmdlet.TryExpiresAt(_context, sink.Outputs, out var expiresAt)) return RunOutcome<CachedOutput>.DoNotStore(null!);
+            ExpiresAt = expiresAt;
+            KeyPartsText = TwatCache.PowerShell.Keys.KeyPartsText.Write(_keyParts());
+            var stored = InvokeCachedCommand.ToStored(_context, sink.Outputs, _exitCode);
+            return RunOutcome<CachedOutput>.Store(streams != null ? stored.WithRecords(streams.Records) : stored, new CacheEntryOptions
             {
                 Ttl = _cmdlet.Ttl,
+                ExpiresAt = expiresAt,
                 SlidingTtl = _cmdlet.SlidingTtl,
                 Label = _cmdlet.EntryLabel,
                 FailSafe = _failSafe,
                 MaxStale = _cmdlet.MaxStale,
                 Tags = _cmdlet.Tag,
+                KeyParts = KeyPartsText,
             });
         }
 

@@ -22,13 +22,26 @@ namespace TwatCache.PowerShell.Keys
             new System.Collections.Concurrent.ConcurrentDictionary<string, KeyValuePair<byte[], BlockAnalysis>>(StringComparer.Ordinal);
         private static readonly ConditionalWeakTable<CmdletInfo, string> CmdletIdentities = new ConditionalWeakTable<CmdletInfo, string>();
 
-        public static void Write(KeyWalk walk, IReadOnlyList<string> names, SessionState state)
+        public static void Write(KeyWalk walk, IReadOnlyList<string> names, SessionState state, KeyPartsRecorder? parts = null)
         {
             var w = walk.Writer;
             w.BeginList(names.Count);
             if (names.Count == 0) return;
             var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var name in names) WriteCommand(w, name, state, visited, 0);
+            foreach (var name in names)
+            {
+                parts?.Begin(PartName(name, state));
+                WriteCommand(w, name, state, visited, 0);
+                parts?.End();
+            }
+        }
+
+        // "function Get-Inventory", "cmdlet Get-Date", "application git": what a miss explanation names.
+        private static string PartName(string name, SessionState state)
+        {
+            var info = CommandResolver.Resolve(state, name);
+            var kind = info == null ? "command" : info is ExternalScriptInfo ? "script" : info.CommandType.ToString().ToLowerInvariant();
+            return kind + " " + name;
         }
 
         private static void WriteCommand(CanonicalKeyWriter w, string name, SessionState state, HashSet<string> visited, int depth)

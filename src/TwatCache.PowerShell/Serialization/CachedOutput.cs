@@ -14,6 +14,7 @@ namespace TwatCache.PowerShell.Serialization
     public sealed class CachedOutput
     {
         private readonly object?[] _items;
+        private IReadOnlyList<StreamRecord> _records = Array.Empty<StreamRecord>();
 
         private CachedOutput(object?[] items, int? exitCode, bool frozen)
         {
@@ -40,6 +41,19 @@ namespace TwatCache.PowerShell.Serialization
 
         /// <summary>A frozen result made of items already read from a payload (each a scalar or its CliXml).</summary>
         internal static CachedOutput FromStored(object?[] frozenItems, int? exitCode) => new CachedOutput(frozenItems, exitCode, frozen: true);
+
+        /// <summary>
+        /// Warnings and information records kept by -ReplayStreams, in order, each with the number of outputs
+        /// before it; empty without -ReplayStreams.
+        /// </summary>
+        public IReadOnlyList<StreamRecord> Records => _records;
+
+        /// <summary>True when the run was recorded with -ReplayStreams (even if it wrote no records).</summary>
+        public bool StreamsRecorded { get; private set; }
+
+        /// <summary>This result with <paramref name="records"/> kept beside its items (the items are shared, not copied).</summary>
+        public CachedOutput WithRecords(IReadOnlyList<StreamRecord> records)
+            => new CachedOutput(_items, ExitCode, IsFrozen) { _records = records ?? Array.Empty<StreamRecord>(), StreamsRecorded = true };
 
         /// <summary>The exit code the block left in <c>$LASTEXITCODE</c>, or null when it ran no native command.</summary>
         public int? ExitCode { get; }

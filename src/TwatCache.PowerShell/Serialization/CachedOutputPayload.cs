@@ -8,17 +8,22 @@ namespace TwatCache.PowerShell.Serialization
     /// <summary>
     /// The bytes of a stored <see cref="CachedOutput"/>: the magic "TCO2", whether an exit code was set and
     /// its value, the item count, then each item as null or its own CliXml document. Payloads of the first
-    /// format are one CliXml document and start with '&lt;', so the two never mix up.
+    /// format are one CliXml document and start with '&lt;', so the two never mix up. A result with
+    /// -ReplayStreams records is "TCO3": the same, then the records (see <see cref="StreamRecord"/>); a build
+    /// that knows only TCO2 reads it as the first format, fails (it is not XML) and treats it as a miss.
     /// </summary>
     internal static class CachedOutputPayload
     {
         private static readonly byte[] Magic = { (byte)'T', (byte)'C', (byte)'O', (byte)'2' };
+        private static readonly byte[] MagicWithRecords = { (byte)'T', (byte)'C', (byte)'O', (byte)'3' };
         private const byte NullItem = 0, XmlItem = 1;
 
-        public static bool IsCurrent(byte[] payload)
+        public static bool IsCurrent(byte[] payload) => Starts(payload, Magic) || Starts(payload, MagicWithRecords);
+
+        private static bool Starts(byte[] payload, byte[] magic)
         {
-            if (payload.Length < Magic.Length) return false;
-            for (int i = 0; i < Magic.Length; i++) if (payload[i] != Magic[i]) return false;
+            if (payload.Length < magic.Length) return false;
+            for (int i = 0; i < magic.Length; i++) if (payload[i] != magic[i]) return false;
             return true;
         }
 
@@ -27,7 +32,8 @@ namespace TwatCache.PowerShell.Serialization
             using var stream = new MemoryStream();
             using (var w = new BinaryWriter(stream, new UTF8Encoding(false), leaveOpen: true))
             {
-                w.Write(Magic);
+                bool records = output.StreamsRecorded;
+                w.Write(records ? MagicWithRecords : Magic);
                 w.Write(output.ExitCode.HasValue);
                 w.Write(output.ExitCode ?? 0);
                 w.Write(output.Count);
@@ -41,6 +47,7 @@ namespace TwatCache.PowerShell.Serialization
                     w.Write(XmlItem);
                     w.Write(item is CachedOutput.FrozenItem f ? f.Xml : PSSerializer.Serialize(item, 1));
                 }
+                if (records) StreamRecordCodec.Write(w, output.Records);
             }
             return stream.ToArray();
         }
@@ -49,6 +56,7 @@ namespace TwatCache.PowerShell.Serialization
         {
             using var stream = new MemoryStream(payload, writable: false);
             using var r = new BinaryReader(stream, new UTF8Encoding(false));
+            bool withRecords = Starts(payload, MagicWithRecords);
             r.ReadBytes(Magic.Length);
             bool hasExit = r.ReadBoolean();
             int exit = r.ReadInt32();
@@ -66,7 +74,8 @@ namespace TwatCache.PowerShell.Serialization
                 var bare = value is PSObject p ? p.BaseObject : value;
                 items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(xml, value!);
             }
-            return CachedOutput.FromStored(items, hasExit ? exit : (int?)null);
+            var output = CachedOutput.FromStored(items, hasExit ? exit : (int?)null);
+            return withRecords ? output.WithRecords(StreamRecordCodec.Read(r, count)) : output;
         }
     }
 }

@@ -44,10 +44,13 @@ namespace TwatCache.PowerShell.Serialization
         /// <inheritdoc />
         public byte[] Serialize(object? value, Type type)
         {
-            if (value is CachedOutput output) return CachedOutputPayload.Write(output.IsFrozen ? output : Freeze(output.ToArray(), output.ExitCode));
+            if (value is CachedOutput output) return CachedOutputPayload.Write(output.IsFrozen ? output : WithStreams(Freeze(output.ToArray(), output.ExitCode), output));
             RefuseSecrets(value, 0);
             return Encoding.UTF8.GetBytes(PSSerializer.Serialize(value, Depth));
         }
+
+        private static CachedOutput WithStreams(CachedOutput frozen, CachedOutput source)
+            => source.StreamsRecorded ? frozen.WithRecords(source.Records) : frozen;
 
         /// <inheritdoc />
         public object? Deserialize(byte[] payload, Type type)

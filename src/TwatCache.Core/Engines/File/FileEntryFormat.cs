@@ -175,6 +175,12 @@ namespace TwatCache.Engines
                     long cap = r.ReadInt64();
                     e.AbsoluteExpires = EntryTimes.OptionalFromTicks(cap);
                 }
+                // Then the key parts; meta files written before they were recorded end at the cap.
+                if (r.BaseStream.Position < r.BaseStream.Length)
+                {
+                    var parts = r.ReadString();
+                    e.KeyParts = parts.Length > 0 ? parts : null;
+                }
             }
             catch (EndOfStreamException)
             {
@@ -203,10 +209,10 @@ namespace TwatCache.Engines
                 // Removed meanwhile: the read metadata has nothing left to describe.
             }
         }
-        // The meta file: created ticks (ties it to one write), retention ticks (0 = none), tag count, tags, absolute limit (0 = none).
+        // The meta file: created ticks (ties it to one write), retention ticks (0 = none), tag count, tags, absolute limit (0 = none), key parts ('' = none).
         public static void WriteMeta(string dir, CacheEntry e)
         {
-            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue && !e.AbsoluteExpires.HasValue)
+            if (e.Tags.Count == 0 && !e.StaleUntil.HasValue && !e.AbsoluteExpires.HasValue && e.KeyParts == null)
             {
                 try { File.Delete(Path.Combine(dir, MetaName)); } catch (DirectoryNotFoundException) { }
                 return;
@@ -219,6 +225,7 @@ namespace TwatCache.Engines
                 w.Write(e.Tags.Count);
                 foreach (var t in e.Tags) w.Write(t);
                 w.Write(EntryTimes.OptionalTicks(e.AbsoluteExpires));
+                w.Write(e.KeyParts ?? string.Empty);
                 w.Flush();
             });
         }

@@ -372,7 +372,7 @@ namespace TwatCache.Engines
         }
 
         private static readonly BsonExpression MetadataFields = BsonExpression.Create(
-            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags, cap: $.cap, wseq: $.wseq, aseq: $.aseq }");
+            "{ _id: $._id, fmt: $.fmt, created: $.created, expires: $.expires, sliding: $.sliding, access: $.access, hits: $.hits, size: $.size, label: $.label, stale: $.stale, tags: $.tags, cap: $.cap, wseq: $.wseq, aseq: $.aseq, kparts: $.kparts }");
 
         // A busy file (another process mid-transaction) is worth waiting for; anything else is not.
         private static bool IsBusy(Exception ex)
@@ -409,6 +409,7 @@ namespace TwatCache.Engines
             ["cap"] = EntryTimes.OptionalTicks(e.AbsoluteExpires),
             ["wseq"] = e.WriteSequence,
             ["aseq"] = e.AccessSequence,
+            ["kparts"] = e.KeyParts ?? string.Empty,
         };
 
         private static CacheEntry FromDocument(BsonDocument d, bool withPayload)
@@ -433,6 +434,8 @@ namespace TwatCache.Engines
                 // Documents written before sequences existed have neither field: 0 sorts them first, by time.
                 WriteSequence = d["wseq"].IsNumber ? d["wseq"].AsInt64 : 0,
                 AccessSequence = d["aseq"].IsNumber ? d["aseq"].AsInt64 : 0,
+                // Documents written before key parts were recorded have no "kparts" field.
+                KeyParts = d["kparts"].IsString && d["kparts"].AsString.Length > 0 ? d["kparts"].AsString : null,
             };
         }
 

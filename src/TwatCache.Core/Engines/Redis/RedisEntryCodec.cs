@@ -24,6 +24,7 @@ namespace TwatCache.Engines.Redis
         public const string Cap = "cap";
         public const string WriteSequence = "wseq";
         public const string AccessSequence = "aseq";
+        public const string KeyParts = "kparts";
 
         // Tags are joined with the ASCII unit separator, which tag validation keeps out of tags.
         private const char TagSeparator = '\u001f';
@@ -31,7 +32,7 @@ namespace TwatCache.Engines.Redis
         /// <summary>The metadata fields, in the order <see cref="FromMetadata"/> reads them.</summary>
         public static readonly RedisValue[] MetadataFields =
         {
-            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags, Cap, WriteSequence, AccessSequence,
+            Format, Created, Expires, Sliding, Access, Hits, Size, Label, Stale, Tags, Cap, WriteSequence, AccessSequence, KeyParts,
         };
 
         /// <summary>Every field of an entry (payload included), for a write.</summary>
@@ -51,6 +52,7 @@ namespace TwatCache.Engines.Redis
             new HashEntry(Cap, EntryTimes.OptionalTicks(e.AbsoluteExpires)),
             new HashEntry(WriteSequence, e.WriteSequence),
             new HashEntry(AccessSequence, e.AccessSequence),
+            new HashEntry(KeyParts, e.KeyParts ?? string.Empty),
         };
 
         /// <summary>The stored form of a tag list.</summary>
@@ -100,6 +102,8 @@ namespace TwatCache.Engines.Redis
                 AbsoluteExpires = cap == 0 ? (DateTimeOffset?)null : Time(cap),
                 WriteSequence = Long(field(WriteSequence)),
                 AccessSequence = Long(field(AccessSequence)),
+                // Entries written before key parts were recorded have no such field.
+                KeyParts = field(KeyParts).IsNullOrEmpty ? null : (string?)field(KeyParts),
             };
         }
 
