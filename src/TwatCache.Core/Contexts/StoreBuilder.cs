@@ -20,6 +20,7 @@ namespace TwatCache.Contexts
             public ICacheEngine? Store;
             public byte[]? Secret;
             public Action? DropTemporary;
+            public bool FellBack;
             public List<string> Warnings = new List<string>();
         }
 
@@ -58,6 +59,7 @@ namespace TwatCache.Contexts
                     catch (CacheEngineUnavailableException ex)
                     {
                         memory ??= new MemoryEngine();
+                        built.FellBack = true;
                         built.Warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
@@ -79,6 +81,7 @@ namespace TwatCache.Contexts
                         if (o.SharedStores == null) store?.Dispose();
                         store = null;
                         memory ??= new MemoryEngine();
+                        built.FellBack = true;
                         built.Warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
