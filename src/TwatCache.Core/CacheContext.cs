@@ -45,7 +45,7 @@ namespace TwatCache
             var serializer = options.Serializer ?? new JsonCacheSerializer();
             _codec = new PayloadCodec(serializer, options.CompressAbove, built.Secret, _log);
             _planner = new EntryPlanner(options, serializer.FormatId);
-            _layers = new LayeredStore(options.Name, built.Memory, built.Store, options.SharedStores, _codec, StoreBuilder.TracksEveryAccess(options), () => IsDisposed);
+            _layers = new LayeredStore(options.Name, built.Memory, built.Store, options.SharedStores, _codec, StoreBuilder.TracksEveryAccess(options), () => IsDisposed, built.Backplane, () => _clock());
             Counters.Telemetry = _layers.Telemetry;
             if (built.FellBack) _layers.Telemetry.FellBack();
             _eviction = new EvictionEnforcer(options, _layers, Counters);
@@ -199,13 +199,13 @@ namespace TwatCache
         public bool Remove(string key) => RemoveByHash(HashKey(key));
 
         /// <summary>Removes every entry from every layer; returns how many the store (or L1) held.</summary>
-        public int Clear() => OnLayers("clear", e => e.Clear());
+        public int Clear() => OnLayers("clear", e => e.Clear(), Invalidation.All);
 
         /// <summary>Removes expired entries from every layer; returns how many the store (or L1) held.</summary>
         public int RemoveExpired()
         {
             var now = _clock();
-            return OnLayers("remove_expired", e => e.RemoveExpired(now));
+            return OnLayers("remove_expired", e => e.RemoveExpired(now), Invalidation.Expired);
         }
 
         /// <summary>Removes every entry tagged <paramref name="tag"/> from every layer; returns how many the store (or memory) held.</summary>
@@ -213,13 +213,13 @@ namespace TwatCache
         public int RemoveByTag(string tag)
         {
             var normalized = TagRules.Normalize(tag);
-            return OnLayers("remove_by_tag", e => e.RemoveByTag(normalized));
+            return OnLayers("remove_by_tag", e => e.RemoveByTag(normalized), Invalidation.Tag(normalized));
         }
 
-        private int OnLayers(string name, Func<ICacheEngine, int> operation)
+        private int OnLayers(string name, Func<ICacheEngine, int> operation, Invalidation invalidation)
         {
             ThrowIfDisposed();
-            return _layers.RemoveAll(name, operation);
+            return _layers.RemoveAll(name, operation, invalidation);
         }
 
         /// <summary>Listing rows of the entries of the outermost persistent layer (or of memory), expired ones included.</summary>

@@ -28,12 +28,15 @@ namespace TwatCache.Contexts
         private readonly bool _recordMemoryHits;
         private readonly List<string> _pendingWarnings = new List<string>();
         private int _fellBack;
+        // Memory over Redis: tells other processes what changed and hears what they changed.
+        private readonly RedisBackplane? _backplane;
+        private readonly Func<DateTimeOffset> _now;
         // One string until a fallback changes the layers, so telemetry tags need no allocation per call.
         private volatile string _engineName;
         // Redis and LiteDB operations cross a process boundary (a server, a shared file lock): they get activities.
         private volatile bool _traceStore;
 
-        public LayeredStore(string name, MemoryEngine? memory, ICacheEngine? store, SharedStores? shared, PayloadCodec codec, bool tracksEveryAccess, Func<bool> isDisposed)
+        public LayeredStore(string name, MemoryEngine? memory, ICacheEngine? store, SharedStores? shared, PayloadCodec codec, bool tracksEveryAccess, Func<bool> isDisposed, RedisBackplane? backplane = null, Func<DateTimeOffset>? now = null)
         {
             _name = name;
             _memory = memory;
@@ -46,6 +49,9 @@ namespace TwatCache.Contexts
             _engineName = NameOf(memory, store);
             _traceStore = CrossesProcessBoundary(store);
             Telemetry = new ContextTelemetry(name, () => _engineName);
+            _now = now ?? (() => DateTimeOffset.UtcNow);
+            _backplane = backplane;
+            backplane?.Start(OnRemoteChange, OnResubscribed);
         }
 
         /// <summary>This context's feed into the "TwatCache" meter and activity source.</summary>
@@ -121,13 +127,14 @@ namespace TwatCache.Contexts
             var store = _store;
             if (store != null)
             {
-                Run(store, "set", s =>
+                bool written = Run(store, "set", s =>
                 {
                     if (entries.Count == 1) s.Set(entries[0]);
                     else if (s is IBatchWritable bulk) bulk.SetMany(entries);
                     else foreach (var entry in entries) s.Set(entry);
                     return true;
                 }, false);
+                if (written && _backplane != null) _backplane.Publish(Invalidation.Keys(KeysOf(entries)));
             }
             var memory = _memory;
             for (int i = 0; i < entries.Count; i++)
@@ -149,18 +156,57 @@ namespace TwatCache.Contexts
             bool removed = _memory?.Remove(hash) ?? false;
             _sharedMemory?.Remove(hash);
             var store = _store;
-            if (store != null) removed |= Run(store, "remove", s => s.Remove(hash), false);
+            if (store != null)
+            {
+                removed |= Run(store, "remove", s => s.Remove(hash), false);
+                // Published even when this store had no such entry: another process's memory may still hold it.
+                if (_store != null) _backplane?.Publish(Invalidation.Keys(new[] { hash }));
+            }
             return removed;
         }
 
         /// <summary>Applies <paramref name="operation"/> to every layer; answers the store's count, or L1's without a store.</summary>
-        public int RemoveAll(string name, Func<ICacheEngine, int> operation)
+        public int RemoveAll(string name, Func<ICacheEngine, int> operation, Invalidation invalidation)
         {
             var memory = _memory;
             int inMemory = memory != null ? operation(memory) : 0;
             if (_sharedMemory != null) operation(_sharedMemory);
             var store = _store;
-            return store != null ? Run(store, name, operation, inMemory) : inMemory;
+            if (store == null) return inMemory;
+            int removed = Run(store, name, operation, inMemory);
+            if (_store != null) _backplane?.Publish(invalidation);
+            return removed;
+        }
+
+        // Another process wrote or removed through the same Redis context: drop the copies it made stale.
+        private void OnRemoteChange(Invalidation change)
+        {
+            var memory = _memory;
+            if (memory == null) return;
+            switch (change.Kind)
+            {
+                case 'K': foreach (var hash in change.Args) memory.Remove(hash); break;
+                case 'T': memory.RemoveByTag(change.Args[0]); break;
+                case 'E': memory.RemoveExpired(_now()); break;
+                default: memory.Clear(); break;
+            }
+        }
+
+        // The subscription was lost and is back: whatever was missed meanwhile is unknown, so drop everything.
+        private void OnResubscribed()
+        {
+            var memory = _memory;
+            if (memory == null || _store == null) return;
+            memory.Clear();
+            lock (_pendingWarnings)
+                _pendingWarnings.Add($"Context '{_name}': the Redis invalidation channel was lost and is back; the memory layer was cleared, since changes other hosts made meanwhile are unknown.");
+        }
+
+        private static string[] KeysOf(IReadOnlyList<CacheEntry> entries)
+        {
+            var keys = new string[entries.Count];
+            for (int i = 0; i < keys.Length; i++) keys[i] = entries[i].Key;
+            return keys;
         }
 
         /// <summary>Metadata of the store's entries (or of memory's without a store), expired ones included.</summary>
@@ -209,6 +255,7 @@ namespace TwatCache.Contexts
         /// <summary>Releases the engines this context owns (shared ones belong to their <see cref="SharedStores"/>).</summary>
         public void Dispose()
         {
+            _backplane?.Dispose();
             if (_sharedEngines) return;
             _memory?.Dispose();
             _store?.Dispose();

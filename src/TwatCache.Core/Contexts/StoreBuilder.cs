@@ -21,6 +21,7 @@ namespace TwatCache.Contexts
             public byte[]? Secret;
             public Action? DropTemporary;
             public bool FellBack;
+            public RedisBackplane? Backplane;
             public List<string> Warnings = new List<string>();
         }
 
@@ -51,6 +52,8 @@ namespace TwatCache.Contexts
                         var redis = RedisEngine.Open(o);
                         redis.TrackEveryAccess = TracksEveryAccess(o);
                         store = redis;
+                        // Only a memory layer over Redis can go stale; plain Redis reads the server every time.
+                        if (memory != null && o.Backplane) built.Backplane = new RedisBackplane(redis.Multiplexer, redis.InvalidationChannel);
                         // Hosts share the store, so only a secret they share can sign it (no per-host key file).
                         built.Secret = SecretKeyFile.Explicit(o.Secret);
                         // A temporary Redis context's keys live under a prefix of their own (see RedisEngine.Open).
