@@ -31,10 +31,17 @@ for (`$n = 0; ; `$n++) {
         Invoke-ChildPwsh -Script $script -NoWait -StreamOutput
     }
 
+    # Writes host A's next command whole (written aside, then renamed), so A never reads a half-written file.
+    function Write-HostACommand($HostA, [string] $Dir, [string] $Text) {
+        $path = Join-Path $Dir "cmd-$($HostA.Next)"
+        Set-Content -Path "$path.tmp" -Value $Text
+        Move-Item -Path "$path.tmp" -Destination $path
+        $HostA.Next++
+    }
+
     # Sends host A its next command and returns its answer as an object.
     function Send-HostA($HostA, [string] $Dir, [string] $Want) {
-        Set-Content -Path (Join-Path $Dir "cmd-$($HostA.Next)") -Value $Want
-        $HostA.Next++
+        Write-HostACommand $HostA $Dir $Want
         $read = $HostA.Child.Process.StandardOutput.ReadLineAsync()
         if (-not $read.Wait(120000)) { throw "Host A did not answer '$Want'." }
         if ($null -eq $read.Result) { throw "Host A exited: $($HostA.Child.Err.GetAwaiter().GetResult())" }
@@ -63,7 +70,7 @@ Describe 'Redis backplane between pwsh processes' {
     }
     AfterEach {
         if ($hostA) {
-            Set-Content -Path (Join-Path $dir "cmd-$($hostA.Next)") -Value 'exit'
+            Write-HostACommand $hostA $dir 'exit'
             Wait-ChildPwsh $hostA.Child -TimeoutSeconds 60 | Out-Null
             $hostA = $null
         }
@@ -116,7 +123,7 @@ Describe 'Redis backplane between pwsh processes' {
         }
         finally {
             if ($hostA) {
-                Set-Content -Path (Join-Path $dir "cmd-$($hostA.Next)") -Value 'exit'
+                Write-HostACommand $hostA $dir 'exit'
                 Wait-ChildPwsh $hostA.Child -TimeoutSeconds 60 | Out-Null
                 $hostA = $null
             }
