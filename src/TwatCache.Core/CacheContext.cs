@@ -45,7 +45,8 @@ namespace TwatCache
             var serializer = options.Serializer ?? new JsonCacheSerializer();
             _codec = new PayloadCodec(serializer, options.CompressAbove, built.Secret, _log);
             _planner = new EntryPlanner(options, serializer.FormatId);
-            _layers = new LayeredStore(options.Name, built.Memory, built.Store, options.SharedStores, _codec, StoreBuilder.TracksEveryAccess(options), () => IsDisposed);
+            _layers = new LayeredStore(options.Name, built.Memory, built.Store, options.SharedStores, _codec, StoreBuilder.TracksEveryAccess(options), () => IsDisposed, built.Backplane, () => _clock(), built.FellBack);
+            Counters.Telemetry = _layers.Telemetry;
             _eviction = new EvictionEnforcer(options, _layers, Counters);
             _gate = new SingleFlightGate(() => _layers.Store);
             _flow = new GetOrRunFlow(this, _layers, _gate, _log);
@@ -115,7 +116,6 @@ namespace TwatCache
         public string? StatsPath => _persistedCounters?.FilePath;
 
         internal SingleFlightGate Gate => _gate;
-
         internal GetOrRunFlow Flow => _flow;
 
         /// <summary>Hashes a string key within this context's namespace.</summary>
@@ -195,13 +195,13 @@ namespace TwatCache
         public bool Remove(string key) => RemoveByHash(HashKey(key));
 
         /// <summary>Removes every entry from every layer; returns how many the store (or L1) held.</summary>
-        public int Clear() => OnLayers(e => e.Clear());
+        public int Clear() => OnLayers("clear", e => e.Clear(), Invalidation.All);
 
         /// <summary>Removes expired entries from every layer; returns how many the store (or L1) held.</summary>
         public int RemoveExpired()
         {
             var now = _clock();
-            return OnLayers(e => e.RemoveExpired(now));
+            return OnLayers("remove_expired", e => e.RemoveExpired(now), Invalidation.Expired);
         }
 
         /// <summary>Removes every entry tagged <paramref name="tag"/> from every layer; returns how many the store (or memory) held.</summary>
@@ -209,13 +209,13 @@ namespace TwatCache
         public int RemoveByTag(string tag)
         {
             var normalized = TagRules.Normalize(tag);
-            return OnLayers(e => e.RemoveByTag(normalized));
+            return OnLayers("remove_by_tag", e => e.RemoveByTag(normalized), Invalidation.Tag(normalized));
         }
 
-        private int OnLayers(Func<ICacheEngine, int> operation)
+        private int OnLayers(string name, Func<ICacheEngine, int> operation, Invalidation invalidation)
         {
             ThrowIfDisposed();
-            return _layers.RemoveAll(operation);
+            return _layers.RemoveAll(name, operation, invalidation);
         }
 
         /// <summary>Listing rows of the entries of the outermost persistent layer (or of memory), expired ones included.</summary>
@@ -274,13 +274,13 @@ namespace TwatCache
             _dropTemporary?.Invoke();
         }
 
-        /// <summary>Looks up a hashed key in every layer and counts the hit or miss.</summary>
-        internal bool TryGetByHash(string hash, Type type, out object? value)
+        /// <summary>Looks up a hashed key in every layer and counts the hit, and the miss unless <paramref name="countMiss"/> is false.</summary>
+        internal bool TryGetByHash(string hash, Type type, out object? value, bool countMiss = true)
         {
             ThrowIfDisposed();
             bool hit = _layers.TryGet(hash, type, _clock(), out value);
             if (hit) Counters.Hit();
-            else Counters.Miss();
+            else if (countMiss) Counters.Miss();
             _log.Lookup(hash, hit);
             return hit;
         }

@@ -68,6 +68,14 @@ namespace TwatCache
         /// </summary>
         internal SharedStores? SharedStores { get; set; }
 
+        /// <summary>
+        /// For a memory layer over Redis (<see cref="CacheEngineKind.Auto"/> with a connection string): publish
+        /// every write and removal on the context's Redis channel and drop what other processes changed, so no
+        /// host keeps serving an entry another host replaced or removed. On by default; the plain Redis engine
+        /// has no memory layer and needs none.
+        /// </summary>
+        public bool Backplane { get; set; } = true;
+
         /// <summary>Delete the context's storage when it is disposed.</summary>
         public bool Temporary { get; set; }
 

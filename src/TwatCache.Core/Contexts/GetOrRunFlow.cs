@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using TwatCache.Diagnostics;
@@ -35,13 +36,19 @@ namespace TwatCache.Contexts
             {
                 if (TryHit(request, counted: false, out hit)) return hit!;
                 RunOutcome<T> outcome;
+                var activity = StartRun();
+                long started = Stopwatch.GetTimestamp();
                 try
                 {
                     outcome = factory();
                 }
-                catch (Exception ex) when (TryServeStaleOn(request, ex, out GetOrRunResult<T>? stale))
+                catch (Exception ex) when (Failed(activity, ex) && TryServeStaleOn(request, ex, out GetOrRunResult<T>? stale))
                 {
                     return stale!;
+                }
+                finally
+                {
+                    EndRun(activity, started);
                 }
                 return Complete(request, outcome);
             }
@@ -57,36 +64,65 @@ namespace TwatCache.Contexts
                 cancellationToken.ThrowIfCancellationRequested();
                 RunOutcome<T> outcome;
                 GetOrRunResult<T>? stale = null;
+                var activity = StartRun();
+                long started = Stopwatch.GetTimestamp();
                 try
                 {
                     outcome = await factory(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (TryServeStaleOn(request, ex, out stale))
+                catch (Exception ex) when (Failed(activity, ex) && TryServeStaleOn(request, ex, out stale))
                 {
                     return stale!;
+                }
+                finally
+                {
+                    EndRun(activity, started);
                 }
                 return Complete(request, outcome);
             }
         }
 
-        // The first lookup is counted (hit or miss); the re-check under the lock turns that miss into a hit
-        // when another caller produced the value, and counts nothing when it did not. So N concurrent callers
-        // of one key count 1 miss and N-1 hits. -Refresh looks up nothing.
+        // The first lookup counts a hit only; the re-check under the lock counts the hit or the miss. So a
+        // caller counts one hit or one miss, and N concurrent callers of one key count 1 miss and N-1 hits
+        // (the meter's counters only grow, so a miss is never counted and taken back). -Refresh looks up nothing.
         private bool TryHit<T>(GetOrRunRequest request, bool counted, out GetOrRunResult<T>? hit)
         {
             hit = null;
             if (request.Refresh) return false;
-            bool found = _context.TryGetByHash(request.Hash, typeof(T), out var value);
-            if (!counted) _context.Counters.UndoMiss();
-            else if (!found) request.OnMiss?.Invoke();
+            bool found = _context.TryGetByHash(request.Hash, typeof(T), out var value, countMiss: !counted);
+            if (counted && !found) request.OnMiss?.Invoke();
             if (found) hit = new GetOrRunResult<T>(GetOrRunStatus.Hit, (T)value!);
             return found;
+        }
+
+        // One activity per miss that runs the factory or block (null when nobody listens).
+        private Activity? StartRun()
+        {
+            var activity = _layers.Telemetry.Start("twatcache.factory");
+            activity?.SetTag(TwatCacheTelemetry.HitTag, false);
+            return activity;
+        }
+
+        private void EndRun(Activity? activity, long started)
+        {
+            _layers.Telemetry.Ran(TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+            activity?.Dispose();
+        }
+
+        // Counts a factory exception (not a cancellation) as an error; answers true so the exception filter goes on.
+        private bool Failed(Activity? activity, Exception ex)
+        {
+            if (ex is OperationCanceledException) return true;
+            _layers.Telemetry.Error();
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            return true;
         }
 
         private GetOrRunResult<T> Complete<T>(GetOrRunRequest request, RunOutcome<T> outcome)
         {
             if (outcome.Failure != null)
             {
+                _layers.Telemetry.Error();
                 return request.FailSafe && TryServeStale(request, outcome.Failure, out GetOrRunResult<T>? stale)
                     ? stale! : new GetOrRunResult<T>(GetOrRunStatus.Failed, default!) { Failure = outcome.Failure };
             }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using TwatCache.Diagnostics;
+using TwatCache.Engines.Redis;
 using TwatCache.Engines;
 using TwatCache.Serialization;
 
@@ -26,8 +28,15 @@ namespace TwatCache.Contexts
         private readonly bool _recordMemoryHits;
         private readonly List<string> _pendingWarnings = new List<string>();
         private int _fellBack;
+        // Memory over Redis: tells other processes what changed and hears what they changed.
+        private readonly RedisBackplane? _backplane;
+        private readonly Func<DateTimeOffset> _now;
+        // One string until a fallback changes the layers, so telemetry tags need no allocation per call.
+        private volatile string _engineName;
+        // Redis and LiteDB operations cross a process boundary (a server, a shared file lock): they get activities.
+        private volatile bool _traceStore;
 
-        public LayeredStore(string name, MemoryEngine? memory, ICacheEngine? store, SharedStores? shared, PayloadCodec codec, bool tracksEveryAccess, Func<bool> isDisposed)
+        public LayeredStore(string name, MemoryEngine? memory, ICacheEngine? store, SharedStores? shared, PayloadCodec codec, bool tracksEveryAccess, Func<bool> isDisposed, RedisBackplane? backplane = null, Func<DateTimeOffset>? now = null, bool fellBackAtStart = false)
         {
             _name = name;
             _memory = memory;
@@ -37,7 +46,18 @@ namespace TwatCache.Contexts
             _codec = codec;
             _isDisposed = isDisposed;
             _recordMemoryHits = memory != null && store is IAccessRecorder && tracksEveryAccess;
+            _engineName = NameOf(memory, store);
+            _traceStore = CrossesProcessBoundary(store);
+            Telemetry = new ContextTelemetry(name, () => _engineName);
+            // A store that could not start (the context runs on memory) counts as one fallback.
+            if (fellBackAtStart) Telemetry.FellBack();
+            _now = now ?? (() => DateTimeOffset.UtcNow);
+            _backplane = backplane;
+            backplane?.Start(OnRemoteChange, OnResubscribed);
         }
+
+        /// <summary>This context's feed into the "TwatCache" meter and activity source.</summary>
+        public ContextTelemetry Telemetry { get; }
 
         public MemoryEngine? Memory => _memory;
 
@@ -46,14 +66,13 @@ namespace TwatCache.Contexts
         public bool HasFallenBack => Volatile.Read(ref _fellBack) != 0;
 
         /// <summary>Engines in use, e.g. "Memory+LiteDb" or "Memory".</summary>
-        public string EngineName
-        {
-            get
-            {
-                var store = _store;
-                return _memory != null && store != null ? "Memory+" + store.Name : (store?.Name ?? "Memory");
-            }
-        }
+        public string EngineName => _engineName;
+
+        private static string NameOf(MemoryEngine? memory, ICacheEngine? store)
+            => memory != null && store != null ? "Memory+" + store.Name : (store?.Name ?? "Memory");
+
+        private static bool CrossesProcessBoundary(ICacheEngine? store)
+            => store is RedisEngine || store is LiteDbEngine || store is SizeRoutedEngine;
 
         /// <summary>Takes the warnings raised since the last call; each is returned once.</summary>
         public IReadOnlyList<string> DrainWarnings()
@@ -98,7 +117,7 @@ namespace TwatCache.Contexts
                 return true;
             }
             var store = _store;
-            var stored = store == null ? null : Run(store, s => s.GetStale(hash, now), null);
+            var stored = store == null ? null : Run(store, "get", s => s.GetStale(hash, now), null);
             if (stored == null || now - stored.Created >= maxStale || !TryDecode(store!, stored, type, out value)) return false;
             metadata = stored.MetadataOnly();
             return true;
@@ -110,13 +129,14 @@ namespace TwatCache.Contexts
             var store = _store;
             if (store != null)
             {
-                Run(store, s =>
+                bool written = Run(store, "set", s =>
                 {
                     if (entries.Count == 1) s.Set(entries[0]);
                     else if (s is IBatchWritable bulk) bulk.SetMany(entries);
                     else foreach (var entry in entries) s.Set(entry);
                     return true;
                 }, false);
+                if (written && _backplane != null) _backplane.Publish(Invalidation.Keys(KeysOf(entries)));
             }
             var memory = _memory;
             for (int i = 0; i < entries.Count; i++)
@@ -138,18 +158,57 @@ namespace TwatCache.Contexts
             bool removed = _memory?.Remove(hash) ?? false;
             _sharedMemory?.Remove(hash);
             var store = _store;
-            if (store != null) removed |= Run(store, s => s.Remove(hash), false);
+            if (store != null)
+            {
+                removed |= Run(store, "remove", s => s.Remove(hash), false);
+                // Published even when this store had no such entry: another process's memory may still hold it.
+                if (_store != null) _backplane?.Publish(Invalidation.Keys(new[] { hash }));
+            }
             return removed;
         }
 
         /// <summary>Applies <paramref name="operation"/> to every layer; answers the store's count, or L1's without a store.</summary>
-        public int RemoveAll(Func<ICacheEngine, int> operation)
+        public int RemoveAll(string name, Func<ICacheEngine, int> operation, Invalidation invalidation)
         {
             var memory = _memory;
             int inMemory = memory != null ? operation(memory) : 0;
             if (_sharedMemory != null) operation(_sharedMemory);
             var store = _store;
-            return store != null ? Run(store, operation, inMemory) : inMemory;
+            if (store == null) return inMemory;
+            int removed = Run(store, name, operation, inMemory);
+            if (_store != null) _backplane?.Publish(invalidation);
+            return removed;
+        }
+
+        // Another process wrote or removed through the same Redis context: drop the copies it made stale.
+        private void OnRemoteChange(Invalidation change)
+        {
+            var memory = _memory;
+            if (memory == null) return;
+            switch (change.Kind)
+            {
+                case 'K': foreach (var hash in change.Args) memory.Remove(hash); break;
+                case 'T': memory.RemoveByTag(change.Args[0]); break;
+                case 'E': memory.RemoveExpired(_now()); break;
+                default: memory.Clear(); break;
+            }
+        }
+
+        // The subscription was lost and is back: whatever was missed meanwhile is unknown, so drop everything.
+        private void OnResubscribed()
+        {
+            var memory = _memory;
+            if (memory == null || _store == null) return;
+            memory.Clear();
+            lock (_pendingWarnings)
+                _pendingWarnings.Add($"Context '{_name}': the Redis invalidation channel was lost and is back; the memory layer was cleared, since changes other hosts made meanwhile are unknown.");
+        }
+
+        private static string[] KeysOf(IReadOnlyList<CacheEntry> entries)
+        {
+            var keys = new string[entries.Count];
+            for (int i = 0; i < keys.Length; i++) keys[i] = entries[i].Key;
+            return keys;
         }
 
         /// <summary>Metadata of the store's entries (or of memory's without a store), expired ones included.</summary>
@@ -182,7 +241,7 @@ namespace TwatCache.Contexts
         private IReadOnlyList<CacheEntry>? ListStore()
         {
             var store = _store;
-            return store == null ? null : Run<IReadOnlyList<CacheEntry>?>(store, s => s.List(), null);
+            return store == null ? null : Run<IReadOnlyList<CacheEntry>?>(store, "list", s => s.List(), null);
         }
 
         private IReadOnlyList<CacheEntry> MemoryList() => _memory?.List() ?? Array.Empty<CacheEntry>();
@@ -191,13 +250,14 @@ namespace TwatCache.Contexts
         public StoreSummary Summarize()
         {
             var store = _store;
-            return (store != null ? Run<StoreSummary?>(store, s => s.Summarize(), null) : null)
+            return (store != null ? Run<StoreSummary?>(store, "summarize", s => s.Summarize(), null) : null)
                 ?? _memory?.Summarize() ?? new StoreSummary(0, 0, 0);
         }
 
         /// <summary>Releases the engines this context owns (shared ones belong to their <see cref="SharedStores"/>).</summary>
         public void Dispose()
         {
+            _backplane?.Dispose();
             if (_sharedEngines) return;
             _memory?.Dispose();
             _store?.Dispose();
@@ -207,16 +267,25 @@ namespace TwatCache.Contexts
         /// Runs an operation on the store; a failure (read-only disk, lock past retries, damage) makes the
         /// layers fall back to memory with one warning, and the operation answers <paramref name="fallback"/>.
         /// </summary>
-        public T Run<T>(ICacheEngine store, Func<ICacheEngine, T> operation, T fallback)
+        public T Run<T>(ICacheEngine store, string name, Func<ICacheEngine, T> operation, T fallback)
         {
+            var activity = _traceStore ? Telemetry.Start("twatcache.store") : null;
+            activity?.SetTag(TwatCacheTelemetry.OperationTag, name);
             try
             {
-                return operation(store);
+                var result = operation(store);
+                if (activity != null && name == "get") activity.SetTag(TwatCacheTelemetry.HitTag, result != null);
+                return result;
             }
             catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is ObjectDisposedException && _isDisposed()))
             {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
                 FallBack(store, ex);
                 return fallback;
+            }
+            finally
+            {
+                activity?.Dispose();
             }
         }
 
@@ -225,13 +294,13 @@ namespace TwatCache.Contexts
         private void RecordMemoryHit(string hash, DateTimeOffset now)
         {
             var store = _store;
-            if (store is IAccessRecorder recorder) Run(store, _ => { recorder.RecordAccess(hash, now); return true; }, false);
+            if (store is IAccessRecorder recorder) Run(store, "record_access", _ => { recorder.RecordAccess(hash, now); return true; }, false);
         }
 
         // Apart from TryGet so that a memory hit does not pay for this lambda's closure.
         private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, out object? value)
         {
-            var stored = Run(store, s => s.Get(hash, now), null);
+            var stored = Run(store, "get", s => s.Get(hash, now), null);
             if (stored == null || !TryDecode(store, stored, type, out value))
             {
                 value = null;
@@ -250,7 +319,7 @@ namespace TwatCache.Contexts
         private bool TryDecode(ICacheEngine store, CacheEntry stored, Type type, out object? value)
         {
             var result = _codec.TryDecode(stored, type, out value);
-            if (result == DecodeResult.Damaged) Run(store, s => s.Remove(stored.Key), false);
+            if (result == DecodeResult.Damaged) Run(store, "remove", s => s.Remove(stored.Key), false);
             return result == DecodeResult.Read;
         }
 
@@ -261,9 +330,12 @@ namespace TwatCache.Contexts
                 if (!ReferenceEquals(_store, failed)) return;
                 _memory ??= new MemoryEngine();
                 _store = null;
+                _engineName = NameOf(_memory, null);
+                _traceStore = false;
                 Interlocked.Exchange(ref _fellBack, 1);
                 _pendingWarnings.Add($"Context '{_name}': the {failed.Name} store failed ({ex.GetType().Name}: {ex.Message}); using memory only from now on.");
             }
+            Telemetry.FellBack();
             // Shared engines belong to their SharedStores; the other contexts meet the failure themselves.
             if (!_sharedEngines)
             {

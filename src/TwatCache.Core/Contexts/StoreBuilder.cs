@@ -20,6 +20,8 @@ namespace TwatCache.Contexts
             public ICacheEngine? Store;
             public byte[]? Secret;
             public Action? DropTemporary;
+            public bool FellBack;
+            public RedisBackplane? Backplane;
             public List<string> Warnings = new List<string>();
         }
 
@@ -50,6 +52,8 @@ namespace TwatCache.Contexts
                         var redis = RedisEngine.Open(o);
                         redis.TrackEveryAccess = TracksEveryAccess(o);
                         store = redis;
+                        // Only a memory layer over Redis can go stale; plain Redis reads the server every time.
+                        if (memory != null && o.Backplane) built.Backplane = new RedisBackplane(redis.Multiplexer, redis.InvalidationChannel);
                         // Hosts share the store, so only a secret they share can sign it (no per-host key file).
                         built.Secret = SecretKeyFile.Explicit(o.Secret);
                         // A temporary Redis context's keys live under a prefix of their own (see RedisEngine.Open).
@@ -58,6 +62,7 @@ namespace TwatCache.Contexts
                     catch (CacheEngineUnavailableException ex)
                     {
                         memory ??= new MemoryEngine();
+                        built.FellBack = true;
                         built.Warnings.Add($"Context '{o.Name}': the Redis store is unavailable, using memory only. {ex.Message}");
                     }
                     break;
@@ -79,6 +84,7 @@ namespace TwatCache.Contexts
                         if (o.SharedStores == null) store?.Dispose();
                         store = null;
                         memory ??= new MemoryEngine();
+                        built.FellBack = true;
                         built.Warnings.Add($"Context '{o.Name}': the {o.Engine} store is unavailable, using memory only. {ex.Message}");
                     }
                     break;

@@ -7,6 +7,9 @@ namespace TwatCache.Diagnostics
     {
         private long _hits, _misses, _writes, _evictions, _staleServed;
 
+        // The context's feed into the "TwatCache" meter: every count here is reported there too.
+        internal ContextTelemetry? Telemetry { get; set; }
+
         /// <summary>Reads answered from the cache.</summary>
         public long Hits => Interlocked.Read(ref _hits);
 
@@ -23,22 +26,43 @@ namespace TwatCache.Diagnostics
         public long StaleServed => Interlocked.Read(ref _staleServed);
 
         /// <summary>Counts a stale entry served by fail-safe.</summary>
-        public void ServedStale() => Interlocked.Increment(ref _staleServed);
+        public void ServedStale()
+        {
+            Interlocked.Increment(ref _staleServed);
+            Telemetry?.ServedStale();
+        }
 
         /// <summary>Counts a hit.</summary>
-        public void Hit() => Interlocked.Increment(ref _hits);
+        public void Hit()
+        {
+            Interlocked.Increment(ref _hits);
+            Telemetry?.Hit();
+        }
 
         /// <summary>Counts a miss.</summary>
-        public void Miss() => Interlocked.Increment(ref _misses);
+        public void Miss()
+        {
+            Interlocked.Increment(ref _misses);
+            Telemetry?.Miss();
+        }
 
         /// <summary>Takes back a miss that was only a re-check (single flight), so stats stay exact.</summary>
+        /// <remarks>The meter's counters only grow, so the flow no longer counts a re-check's miss at all; this stays for callers.</remarks>
         public void UndoMiss() => Interlocked.Decrement(ref _misses);
 
         /// <summary>Counts a write.</summary>
-        public void Write() => Interlocked.Increment(ref _writes);
+        public void Write()
+        {
+            Interlocked.Increment(ref _writes);
+            Telemetry?.Write();
+        }
 
         /// <summary>Counts evictions.</summary>
-        public void Evicted(long count) => Interlocked.Add(ref _evictions, count);
+        public void Evicted(long count)
+        {
+            Interlocked.Add(ref _evictions, count);
+            Telemetry?.Evicted(count);
+        }
 
         /// <summary>Sets every counter back to zero.</summary>
         public void Reset()

@@ -78,6 +78,10 @@ namespace TwatCache.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Temporary { get; set; }
 
+        /// <summary>A memory layer over Redis without the invalidation channel: other hosts' changes reach it only when its copies expire.</summary>
+        [Parameter]
+        public SwitchParameter NoBackplane { get; set; }
+
         /// <summary>Run this block with the context as the ambient default, then dispose the context.</summary>
         [Parameter(Position = 1)]
         public ScriptBlock? ScriptBlock { get; set; }
@@ -105,6 +109,7 @@ namespace TwatCache.PowerShell.Cmdlets
                     Policy = Policy ?? EvictionPolicy.Lru,
                     ConnectionString = ConnectionString,
                     Temporary = Temporary,
+                    Backplane = !NoBackplane,
                     Serializer = new CliXmlSerializer(Depth),
                 });
                 ContextRegistry.Register(ctx);

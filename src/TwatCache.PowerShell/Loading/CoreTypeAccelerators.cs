@@ -20,7 +20,7 @@ namespace TwatCache.PowerShell.Loading
             typeof(CacheContext), typeof(CacheOptions), typeof(CacheEntryOptions), typeof(CacheStats), typeof(CacheEntryInfo),
             typeof(CacheEngineKind), typeof(EvictionPolicy), typeof(TwatCache.Serialization.ICacheSerializer), typeof(TwatCache.Serialization.JsonCacheSerializer),
             typeof(TwatCache.Serialization.IForeignFormatReader), typeof(ContextName),
-            typeof(TwatCache.Diagnostics.CacheCounters), typeof(TwatCacheException), typeof(CacheKeyException),
+            typeof(TwatCache.Diagnostics.CacheCounters), typeof(TwatCache.Diagnostics.TwatCacheTelemetry), typeof(TwatCacheException), typeof(CacheKeyException),
             typeof(CacheConfigurationException), typeof(CacheEngineUnavailableException), typeof(CacheOperationException),
             typeof(CachePathException), typeof(CacheSerializationException), typeof(CacheStoreCorruptException),
         };

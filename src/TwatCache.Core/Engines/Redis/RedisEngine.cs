@@ -52,6 +52,7 @@ namespace TwatCache.Engines.Redis
             _lockPrefix = "twatcache-lock:" + context + ":";
             _tagPrefix = "twatcache-tag:" + context + ":";
             _sequenceKey = "twatcache-seq:" + context;
+            InvalidationChannel = "twatcache-inv:" + context;
             Location = "redis://" + RedisConnections.Describe(connectionString) + "/" + _db.Database + "/" + _prefix;
         }
 
@@ -69,6 +70,12 @@ namespace TwatCache.Engines.Redis
                 : options.Name;
             return new RedisEngine(cs ?? string.Empty, prefixName);
         }
+
+        /// <summary>The shared connection (for the backplane's subscription).</summary>
+        public ConnectionMultiplexer Multiplexer => _mux;
+
+        /// <summary>The pub/sub channel on which memory layers over this context learn of changes.</summary>
+        public string InvalidationChannel { get; }
 
         /// <summary>How long a cross-process lock lives without renewal, i.e. how soon a dead owner's lock frees.</summary>
         public TimeSpan LockLease { get; set; } = TimeSpan.FromSeconds(15);
