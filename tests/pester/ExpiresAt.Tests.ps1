@@ -19,14 +19,9 @@ Describe '-ExpiresAt on the <engine> engine' -ForEach @(
     BeforeEach {
         $root = New-TestCacheRoot
         $global:TcRuns = 0
-        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
-        $ctx = New-CacheContext -Name ('expires-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine @extra
+        $ctx = New-TestContext $engine -Prefix 'expires' -Redis $redis
     }
-    AfterEach {
-        if ($engine -eq 'Redis') { $ctx.Clear() | Out-Null }
-        $ctx.Dispose()
-        Remove-TestCacheRoot $root
-    }
+    AfterEach { Remove-TestContext $ctx $root }
 
     It 'stores the entry until the given DateTime' {
         $midnight = (Get-Date).Date.AddDays(1)

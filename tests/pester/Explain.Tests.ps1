@@ -104,14 +104,9 @@ Describe 'Get-CacheEntry KeyParts on the <engine> engine' -ForEach @(
 ) {
     BeforeEach {
         $root = New-TestCacheRoot
-        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
-        $ctx = New-CacheContext -Name ('parts-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine @extra
+        $ctx = New-TestContext $engine -Prefix 'parts' -Redis $redis
     }
-    AfterEach {
-        if ($engine -eq 'Redis') { $ctx.Clear() | Out-Null }
-        $ctx.Dispose()
-        Remove-TestCacheRoot $root
-    }
+    AfterEach { Remove-TestContext $ctx $root }
 
     It 'lists the part names with a hash each, short values only, never a secret-looking one' {
         $org = 'contoso'
@@ -163,13 +158,9 @@ Describe 'Key parts persisted by the <engine> engine' -ForEach @(
     BeforeEach {
         $root = New-TestCacheRoot
         $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
-        $ctx = New-CacheContext -Name ('kept-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine @extra
+        $ctx = New-TestContext $engine -Prefix 'kept' -Redis $redis
     }
-    AfterEach {
-        if ($engine -eq 'Redis') { $ctx.Clear() | Out-Null }
-        $ctx.Dispose()
-        Remove-TestCacheRoot $root
-    }
+    AfterEach { Remove-TestContext $ctx $root }
 
     It 'reads the key parts back in a new context over the same store' {
         Invoke-Cached { 'persisted' } -Context $ctx | Out-Null

@@ -30,15 +30,10 @@ Describe '-ReplayStreams on the <engine> engine' -ForEach @(
     BeforeEach {
         $root = New-TestCacheRoot
         $global:TcRuns = 0
-        $extra = if ($engine -eq 'Redis') { @{ ConnectionString = $redis.ConnectionString } } else { @{} }
-        $ctx = New-CacheContext -Name ('streams-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) -Engine $engine @extra
+        $ctx = New-TestContext $engine -Prefix 'streams' -Redis $redis
         $job = { Step; Write-Warning 'disk almost full'; 'first'; Write-Host 'progress 50%'; Write-Information 'halfway' -Tags Job; 'second'; Write-Warning 'slow mirror' }
     }
-    AfterEach {
-        if ($engine -eq 'Redis') { $ctx.Clear() | Out-Null }
-        $ctx.Dispose()
-        Remove-TestCacheRoot $root
-    }
+    AfterEach { Remove-TestContext $ctx $root }
 
     It 'replays warnings and information records interleaved with the output as the miss wrote them' {
         $expected = 'warning: disk almost full', 'output: first', 'information: progress 50%', 'information: halfway', 'output: second', 'warning: slow mirror'

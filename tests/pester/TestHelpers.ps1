@@ -19,6 +19,15 @@ function Remove-TestCacheRoot([string] $Root) {
     if ($Root -and (Test-Path $Root)) { Remove-Item $Root -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
+function Remove-TestContext {
+    # The AfterEach of a per-engine suite: a Redis-backed context's entries outlive it, so they are cleared
+    # first; then the context is closed and its cache root removed.
+    param([Parameter(Mandatory, Position = 0)] $Context, [Parameter(Position = 1)] [string] $Root)
+    if ($Context.EngineName -like '*Redis*') { $Context.Clear() | Out-Null }
+    $Context.Dispose()
+    Remove-TestCacheRoot $Root
+}
+
 function New-TestContext {
     # A context of its own (a fresh name from -Prefix) on -Engine, for tests that run on every engine.
     # 'Redis' and 'AutoRedis' (Memory L1 in front of Redis) connect to -Redis, a server from Start-TestRedis.
