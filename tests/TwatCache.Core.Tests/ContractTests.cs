@@ -80,12 +80,12 @@ public class ContractTests : IDisposable
     [Fact]
     public void A_store_moved_aside_keeps_its_damaged_bytes_exactly()
     {
-        var file = Path.Combine(_dir.Path, "c.litedb");
+        var file = Path.Combine(_dir.Path, "c.tcdb");
         var garbage = new byte[20_000];
         new Random(3).NextBytes(garbage);
         File.WriteAllBytes(file, garbage);
         using (var ctx = Create(CacheEngineKind.LiteDb)) Assert.Contains("damaged", Assert.Single(ctx.Warnings));
-        var aside = Assert.Single(Directory.GetFiles(_dir.Path, "c.litedb.corrupt-*"));
+        var aside = Assert.Single(Directory.GetFiles(_dir.Path, "c.tcdb.corrupt-*"));
         Assert.Equal(garbage, File.ReadAllBytes(aside));
     }
 
@@ -96,13 +96,13 @@ public class ContractTests : IDisposable
         {
             for (int i = 0; i < 50; i++) ctx.Set("k" + i, new string('x', 500));
         }
-        var file = Path.Combine(_dir.Path, "c.litedb");
-        foreach (var log in Directory.GetFiles(_dir.Path, "c-log.litedb")) File.Delete(log);
+        var file = Path.Combine(_dir.Path, "c.tcdb");
+        foreach (var log in Directory.GetFiles(_dir.Path, "c-log.tcdb")) File.Delete(log);
         var whole = File.ReadAllBytes(file);
         var truncated = whole.Take(whole.Length / 2 + 100).ToArray();
         File.WriteAllBytes(file, truncated);
         using (var ctx = Create(CacheEngineKind.LiteDb)) Assert.Contains("damaged", Assert.Single(ctx.Warnings));
-        var aside = Assert.Single(Directory.GetFiles(_dir.Path, "c.litedb.corrupt-*"));
+        var aside = Assert.Single(Directory.GetFiles(_dir.Path, "c.tcdb.corrupt-*"));
         Assert.Equal(truncated, File.ReadAllBytes(aside));
     }
 

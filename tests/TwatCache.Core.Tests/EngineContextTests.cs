@@ -147,14 +147,14 @@ public class EngineContextTests : IDisposable
     [Fact]
     public void A_garbage_litedb_file_is_moved_aside_with_one_warning_and_the_value_still_computed()
     {
-        var file = Path.Combine(_dir.Path, "e.litedb");
+        var file = Path.Combine(_dir.Path, "e.tcdb");
         var garbage = new byte[64 * 1024];
         new Random(7).NextBytes(garbage);
         File.WriteAllBytes(file, garbage);
         using var ctx = Create(CacheEngineKind.Auto);
         var warning = Assert.Single(ctx.Warnings);
         Assert.Contains("damaged", warning);
-        Assert.Single(Directory.GetFiles(_dir.Path, "e.litedb.corrupt-*"));
+        Assert.Single(Directory.GetFiles(_dir.Path, "e.tcdb.corrupt-*"));
         Assert.Equal(42, ctx.GetOrAdd("k", () => 42));
         Assert.Equal("Memory+LiteDb+File", ctx.EngineName);
         using var again = Create(CacheEngineKind.LiteDb);
@@ -168,7 +168,7 @@ public class EngineContextTests : IDisposable
         using var ctx = Create(CacheEngineKind.LiteDb);
         ctx.Set("before", 1);
         // Make the file unusable under the open context: LiteDB shared mode reopens it per operation.
-        var file = Path.Combine(_dir.Path, "e.litedb");
+        var file = Path.Combine(_dir.Path, "e.tcdb");
         File.Delete(file);
         Directory.CreateDirectory(file);
         Assert.Equal(7, ctx.GetOrAdd("k", () => 7));
@@ -271,8 +271,8 @@ public class EngineContextTests : IDisposable
         bool soak = Environment.GetEnvironmentVariable("TWATCACHE_SOAK") == "1";
         int writes = soak ? 10_000 : 2_500, slots = soak ? 500 : 250, warm = writes / 5;
         using var ctx = Create(CacheEngineKind.LiteDb, o => { o.MaxEntries = slots; o.CompressAbove = -1; });
-        var file = Path.Combine(_dir.Path, "e.litedb");
-        var log = Path.Combine(_dir.Path, "e-log.litedb");
+        var file = Path.Combine(_dir.Path, "e.tcdb");
+        var log = Path.Combine(_dir.Path, "e-log.tcdb");
         long StoreBytes() => new FileInfo(file).Length + (File.Exists(log) ? new FileInfo(log).Length : 0);
         var value = new string('v', 400);
         var watch = System.Diagnostics.Stopwatch.StartNew();

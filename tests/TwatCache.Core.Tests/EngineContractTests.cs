@@ -197,21 +197,21 @@ public sealed class MemoryEngineTests : EngineContractTests
 public sealed class LiteDbEngineTests : EngineContractTests
 {
     private readonly LiteDbEngine _engine;
-    public LiteDbEngineTests() => _engine = new LiteDbEngine(Dir.File("store.litedb"));
+    public LiteDbEngineTests() => _engine = new LiteDbEngine(Dir.File("store.tcdb"));
     private protected override ICacheEngine Engine => _engine;
 
     [Fact]
     public void Entries_survive_reopening_the_file()
     {
         _engine.Set(Entry("persist", "kept"));
-        using var reopened = new LiteDbEngine(Dir.File("store.litedb"));
+        using var reopened = new LiteDbEngine(Dir.File("store.tcdb"));
         Assert.Equal("kept", Read(reopened.Get("persist", Now)!));
     }
 
     [Fact]
     public void Two_engines_on_one_file_see_each_others_writes()
     {
-        using var other = new LiteDbEngine(Dir.File("store.litedb"));
+        using var other = new LiteDbEngine(Dir.File("store.tcdb"));
         other.Set(Entry("from-other", "x"));
         _engine.Set(Entry("from-this", "y"));
         Assert.Equal("x", Read(_engine.Get("from-other", Now)!));
@@ -223,7 +223,7 @@ public sealed class LiteDbEngineTests : EngineContractTests
     {
         var e = Entry("a", "1"); e.Tags = new[] { "inventory" };
         _engine.Set(e);
-        using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.litedb"), Connection = LiteDB.ConnectionType.Shared });
+        using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.tcdb"), Connection = LiteDB.ConnectionType.Shared });
         var plan = db.Execute("EXPLAIN SELECT $._id FROM entries WHERE $.tags[*] ANY = 'inventory'").Current.ToString();
         Assert.Contains("\"name\":\"tags\"", plan.Replace(" ", string.Empty));
     }
@@ -232,7 +232,7 @@ public sealed class LiteDbEngineTests : EngineContractTests
     public void Documents_without_retention_fields_purge_as_before()
     {
         // A store written before fail-safe existed has no "stale" or "tags" fields.
-        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.litedb"), Connection = LiteDB.ConnectionType.Shared }))
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.tcdb"), Connection = LiteDB.ConnectionType.Shared }))
         {
             db.GetCollection("entries").Insert(new LiteDB.BsonDocument
             {

@@ -27,7 +27,7 @@ public sealed class LiteDbAccessWriteTests : IDisposable
     [Fact]
     public void A_hit_within_the_interval_only_reads_and_a_later_one_writes_back()
     {
-        var path = _dir.File("store.litedb");
+        var path = _dir.File("store.tcdb");
         using var engine = new LiteDbEngine(path);
         engine.Set(Entry("k"));
 
@@ -53,7 +53,7 @@ public sealed class LiteDbAccessWriteTests : IDisposable
     [Fact]
     public void A_sliding_entry_is_written_back_within_a_tenth_of_its_window_and_never_outlives_it()
     {
-        var path = _dir.File("store.litedb");
+        var path = _dir.File("store.tcdb");
         using var engine = new LiteDbEngine(path);
         engine.Set(Entry("s", sliding: TimeSpan.FromMinutes(10)));
 

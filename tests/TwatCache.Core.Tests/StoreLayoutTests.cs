@@ -7,8 +7,8 @@ public class StoreLayoutTests
 {
     [Theory]
     [InlineData(CacheEngineKind.File, ".files")]
-    [InlineData(CacheEngineKind.LiteDb, ".litedb")]
-    [InlineData(CacheEngineKind.Auto, ".litedb")]
+    [InlineData(CacheEngineKind.LiteDb, ".tcdb")]
+    [InlineData(CacheEngineKind.Auto, ".tcdb")]
     public void A_closed_store_of_each_local_engine_is_discovered(CacheEngineKind engine, string reported)
     {
         using var dir = new TempDir();
@@ -29,7 +29,7 @@ public class StoreLayoutTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("notes.txt"), "x");
-        File.WriteAllText(dir.File("bad name!.litedb"), "x");
+        File.WriteAllText(dir.File("bad name!.tcdb"), "x");
         Directory.CreateDirectory(dir.File("x.stats.json.d"));
 
         Assert.Empty(StoreLayout.StoreNames(dir.Path));

@@ -58,8 +58,8 @@ Describe 'Bad input' {
 
     It 'a name with path traversal creates nothing outside the root' {
         $parent = Split-Path $root
-        $before = @(Get-ChildItem $parent -Filter '*.litedb').Count
+        $before = @(Get-ChildItem $parent -Filter '*.tcdb').Count
         { New-CacheContext -Name '../escape' } | Should -Throw
-        @(Get-ChildItem $parent -Filter '*.litedb').Count | Should -Be $before
+        @(Get-ChildItem $parent -Filter '*.tcdb').Count | Should -Be $before
     }
 }

@@ -16,7 +16,7 @@ Describe 'examples/csharp console app' {
         $LASTEXITCODE | Should -Be 0
         ($first -join "`n") | Should -Match '^miss: computed'
         ($second -join "`n") | Should -Match "^hit: 'Daily report' total=42"
-        Join-Path $root 'example.litedb' | Should -Exist
+        Join-Path $root 'example.tcdb' | Should -Exist
     }
 }
 

@@ -25,7 +25,7 @@ Describe 'New-CacheContext parameters' {
         $ctx = New-CacheContext -Name placed -Engine LiteDb -Path $other
         try {
             Invoke-Cached { 1 } -Context $ctx | Out-Null
-            $ctx.Path | Should -Be (Join-Path $other 'placed.litedb')
+            $ctx.Path | Should -Be (Join-Path $other 'placed.tcdb')
             Test-Path $ctx.Path | Should -BeTrue
         } finally { $ctx.Dispose() }
     }
@@ -48,7 +48,7 @@ Describe 'New-CacheContext parameters' {
         $err | Should -Not -BeNullOrEmpty
         $err.FullyQualifiedErrorId | Should -BeLike $id
         @(Get-CacheStats).Count | Should -Be $before
-        @(Get-ChildItem $root -Filter *.litedb -ErrorAction SilentlyContinue | Where-Object Name -ne 'default.litedb').Count | Should -Be 0
+        @(Get-ChildItem $root -Filter *.tcdb -ErrorAction SilentlyContinue | Where-Object Name -ne 'default.tcdb').Count | Should -Be 0
     }
 
     It 'refuses a second open context of the same name and leaves the first one working' {
@@ -58,7 +58,7 @@ Describe 'New-CacheContext parameters' {
             try { New-CacheContext -Name twice -Engine LiteDb } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'TwatCache.Configuration*'
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
-            Test-Path (Join-Path $root 'twice.litedb') | Should -BeFalse
+            Test-Path (Join-Path $root 'twice.tcdb') | Should -BeFalse
             Invoke-Cached { Step; 1 } -Context twice | Out-Null
             Invoke-Cached { Step; 1 } -Context twice | Out-Null
             $global:TcRuns | Should -Be 1

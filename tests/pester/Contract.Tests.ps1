@@ -113,8 +113,8 @@ Describe 'A relative or ~ TWATCACHE_ROOT' {
         try {
             $env:TWATCACHE_ROOT = 'relroot'
             Invoke-Cached { 1 } | Out-Null
-            (Get-CacheStats | Where-Object { $_.Context -eq 'default' -and $_.Path }).Path | Should -Be (Join-Path $base 'relroot' 'default.litedb')
-            Test-Path (Join-Path $base 'relroot' 'default.litedb') | Should -BeTrue
+            (Get-CacheStats | Where-Object { $_.Context -eq 'default' -and $_.Path }).Path | Should -Be (Join-Path $base 'relroot' 'default.tcdb')
+            Test-Path (Join-Path $base 'relroot' 'default.tcdb') | Should -BeTrue
         } finally {
             Remove-Item Env:TWATCACHE_ROOT
             Get-CacheStats | Out-Null # switches the defaults away from the relative root
@@ -130,7 +130,7 @@ Describe 'A relative or ~ TWATCACHE_ROOT' {
         try {
             $env:TWATCACHE_ROOT = "~/$name"
             Invoke-Cached { 1 } | Out-Null
-            Test-Path (Join-Path $HOME $name 'default.litedb') | Should -BeTrue
+            Test-Path (Join-Path $HOME $name 'default.tcdb') | Should -BeTrue
             Test-Path (Join-Path ([IO.Path]::GetTempPath()) '~') | Should -BeFalse
         } finally {
             $env:TWATCACHE_ROOT = New-TestCacheRoot

@@ -35,7 +35,7 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
     It 'survives a corrupt LiteDB store: one warning, the store moved aside, the right value' {
         New-Item -ItemType Directory $root | Out-Null
         $garbage = [byte[]]::new(64KB); [Random]::new(3).NextBytes($garbage)
-        [IO.File]::WriteAllBytes((Join-Path $root 'default.litedb'), $garbage)
+        [IO.File]::WriteAllBytes((Join-Path $root 'default.tcdb'), $garbage)
         $out = Invoke-ChildPwsh @'
 $r = Invoke-Cached { 6 * 7 } -Key 'answer' -WarningVariable w -WarningAction SilentlyContinue
 "value=$r"
@@ -48,7 +48,7 @@ $r2 = Invoke-Cached { throw 'must not run' } -Key 'answer' -WarningVariable w2 -
         $out | Should -Contain 'warnings=1'
         ($out | Where-Object { $_ -like 'warning=*' }) | Should -BeLike '*damaged*corrupt-*'
         $out | Should -Contain 'second=42 warnings2=0'
-        @(Get-ChildItem $root -Filter 'default.litedb.corrupt-*').Count | Should -Be 1
+        @(Get-ChildItem $root -Filter 'default.tcdb.corrupt-*').Count | Should -Be 1
         # The recreated store serves the next process.
         Invoke-ChildPwsh '$v = Invoke-Cached { throw "must not run" } -Key answer -WarningVariable w; "hit=$v warnings=$($w.Count)"' |
             Should -Contain 'hit=42 warnings=0'
@@ -63,7 +63,7 @@ Invoke-Cached { [Convert]::ToBase64String([Security.Cryptography.RandomNumberGen
         $dirs = @(Get-ChildItem $root -Recurse -Directory)
         $files = @(Get-ChildItem $root -Recurse -File)
         $dirs.Count | Should -BeGreaterThan 1
-        $files.Name | Should -Contain 'default.litedb'
+        $files.Name | Should -Contain 'default.tcdb'
         $files.Name | Should -Contain 'secret.key'
         $files.Name | Should -Contain 'data'
         foreach ($d in $dirs) { "$($d.Name) $(& stat -c '%a' $d.FullName)" | Should -Be "$($d.Name) 700" }

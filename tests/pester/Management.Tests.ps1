@@ -98,7 +98,7 @@ Describe 'New-CacheContext' {
             Invoke-Cached { Step; 1 } -Context $ctx | Out-Null
             Invoke-Cached { Step; 1 } -Context mine | Out-Null
             $global:TcRuns | Should -Be 1
-            $ctx.Path | Should -Be (Join-Path $root 'mine.litedb')
+            $ctx.Path | Should -Be (Join-Path $root 'mine.tcdb')
         } finally { $ctx.Dispose() }
     }
 
@@ -145,7 +145,7 @@ Describe 'Get-CacheStats more' {
             ('sb', $a | Get-CacheStats).Context | Should -Be 'sb', 'sa'
             $sb = Get-CacheStats -Context sb
             $sb.Hits, $sb.Misses, $sb.Entries | Should -Be 1, 1, 1
-            $sb.Path | Should -Be (Join-Path $root 'sb.litedb')
+            $sb.Path | Should -Be (Join-Path $root 'sb.tcdb')
             (Get-CacheStats -Context sa).Path | Should -BeNullOrEmpty
             @(Get-CacheStats).Context | Should -Contain 'sa'
         } finally { $a.Dispose(); $b.Dispose() }
@@ -320,7 +320,7 @@ Describe 'Argument completers' {
     ) {
         # A store on disk that no context has open (as another process would leave it).
         New-CacheContext -Name ondisk -Engine LiteDb -ScriptBlock { Invoke-Cached { 1 } | Out-Null }
-        Test-Path (Join-Path $root 'ondisk.litedb') | Should -BeTrue
+        Test-Path (Join-Path $root 'ondisk.tcdb') | Should -BeTrue
         $ctx = New-CacheContext -Name live-one -Engine Memory
         try {
             $names = (TabExpansion2 $command $command.Length).CompletionMatches.CompletionText

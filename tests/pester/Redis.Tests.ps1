@@ -33,7 +33,7 @@ Describe 'Redis engine' {
         $first[1] | Should -Be 0
         $second[1] | Should -Be 1
         # Nothing went to the local store: the entry lives in Redis only.
-        Test-Path (Join-Path $root "$name.litedb") | Should -BeFalse
+        Test-Path (Join-Path $root "$name.tcdb") | Should -BeFalse
         @(Get-RedisKeys $redis -Pattern "twatcache:${name}:*").Count | Should -Be 1
     }
 

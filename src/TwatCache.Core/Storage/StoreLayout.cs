@@ -7,7 +7,7 @@ namespace TwatCache.Storage
 {
     /// <summary>
     /// Where each engine keeps a context's store under a cache root, and which stores exist there, open or
-    /// not: a context named <c>x</c> keeps its LiteDB store in <c>&lt;root&gt;/x.litedb</c> (Auto and LiteDb)
+    /// not: a context named <c>x</c> keeps its LiteDB store in <c>&lt;root&gt;/x.tcdb</c> (Auto and LiteDb; earlier versions' <c>x.tcdb</c>, opened in LiteDB's shared mode, is left alone)
     /// and its files in <c>&lt;root&gt;/x.files/</c> (File, and Auto's large values). Discovery reads the
     /// directory only; it never opens or creates anything.
     /// </summary>
@@ -20,7 +20,7 @@ namespace TwatCache.Storage
         public static string FilesPath(string root, string name) => Path.Combine(root, name + FilesSuffix);
 
         /// <summary>File suffix of a context's LiteDB store.</summary>
-        public const string LiteDbSuffix = ".litedb";
+        public const string LiteDbSuffix = ".tcdb";
 
         /// <summary>Directory suffix of a context's File store.</summary>
         public const string FilesSuffix = ".files";

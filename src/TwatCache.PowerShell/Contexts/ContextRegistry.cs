@@ -39,7 +39,7 @@ namespace TwatCache.PowerShell.Contexts
 
         /// <summary>
         /// The default context for an engine under <paramref name="root"/>. There is one default cache per root:
-        /// the defaults whose stores overlap (Auto, LiteDb and File all use <c>default.litedb</c> or
+        /// the defaults whose stores overlap (Auto, LiteDb and File all use <c>default.tcdb</c> or
         /// <c>default.files</c>) share one engine per store and one memory layer (<see cref="SharedStores"/>),
         /// so a write or clear through one is what the others read next.
         /// </summary>

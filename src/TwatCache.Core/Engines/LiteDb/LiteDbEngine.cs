@@ -10,10 +10,14 @@ using TwatCache.Storage;
 namespace TwatCache.Engines
 {
     /// <summary>
-    /// Persistent engine on one LiteDB file, always opened in shared mode: several processes may use
-    /// the file at once, and LiteDB on Linux can lose writes when direct and shared access mix.
+    /// Persistent engine on one LiteDB file, opened in direct mode only inside a <see cref="LeasedDatabase"/>
+    /// session: one process at a time has the file open, for a run of operations, under a cross-process
+    /// lease the OS frees when a process dies. Every process opens these files only this way (they are
+    /// named <c>*.tcdb</c>, which earlier versions, which opened <c>*.tcdb</c> in shared mode, never
+    /// touch), so direct and shared access never mix on one file (LiteDB on Linux can lose writes then).
     /// Documents: <c>_id</c> = hashed key, payload bytes, format, and metadata as UTC ticks (ticks
-    /// avoid LiteDB's local-time conversion of dates). Expiry and last access are indexed.
+    /// avoid LiteDB's local-time conversion of dates); fields at their default are left out. Expiry and
+    /// tags are indexed.
     /// A busy file is retried with backoff; expired entries are purged a few at a time as writes go by;
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
     /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
@@ -23,13 +27,15 @@ namespace TwatCache.Engines
         private const string CollectionName = "entries";
         private const int Attempts = 8;
         private const string TagIndex = "tags";
-        private readonly LiteDatabase _db;
-        private readonly ILiteCollection<BsonDocument> _entries;
+        private readonly LeasedDatabase _db;
         private readonly LockFileLocks _locks;
         private long _writes;
 
         /// <summary>The store's access sequence (eviction order across processes), kept beside the lock files.</summary>
         internal SequenceFile Sequence { get; }
+
+        /// <summary>Sessions (file opens under the lease) this engine has had so far.</summary>
+        internal long Sessions => _db.Sessions;
 
         /// <summary>Writes between two opportunistic purges of expired entries.</summary>
         public const int PurgeEvery = 32;
@@ -49,16 +55,13 @@ namespace TwatCache.Engines
             Sequence = new SequenceFile(Path.Combine(_locks.Directory, "_sequence"));
             try
             {
-                _db = new LiteDatabase(new ConnectionString { Filename = Location, Connection = ConnectionType.Shared });
-                _entries = _db.GetCollection(CollectionName);
-                Retry(() =>
+                _db = new LeasedDatabase(Location, CollectionName, _locks.Directory);
+                Retry(() => _db.RunOnce(entries =>
                 {
-                    _entries.EnsureIndex("expires");
-                    _entries.EnsureIndex("access");
-                    _entries.EnsureIndex(TagIndex, "$.tags[*]"); // multikey: one index key per tag
-
+                    entries.EnsureIndex("expires");
+                    entries.EnsureIndex(TagIndex, "$.tags[*]"); // multikey: one index key per tag
                     return 0;
-                });
+                }));
                 RestrictFiles();
             }
             catch (Exception ex) when (!IsBusy(ex) && !(ex is IOException) && !(ex is UnauthorizedAccessException))
@@ -118,9 +121,12 @@ namespace TwatCache.Engines
                         }
                     }
                     var aside = full + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
-                    File.Move(full, aside);
-                    var log = LogFileOf(full);
-                    if (File.Exists(log)) File.Move(log, aside + "-log");
+                    using (new StoreLease(full + ".locks").Acquire(LeasedDatabase.LeaseTimeout)) // no session has it open
+                    {
+                        File.Move(full, aside);
+                        var log = LogFileOf(full);
+                        if (File.Exists(log)) File.Move(log, aside + "-log");
+                    }
                     warn($"The cache store '{full}' was damaged ({first.InnerException?.Message}); it was moved to '{aside}' and a new one was created.");
                     return new LiteDbEngine(filePath);
                 }
@@ -205,14 +211,27 @@ namespace TwatCache.Engines
         public string? Location { get; }
 
         /// <inheritdoc />
-        public CacheEntry? Get(string key, DateTimeOffset now) => Retry(() =>
+        /// <remarks>A miss ends the session: a block is about to run, and the file is not held meanwhile.</remarks>
+        public CacheEntry? Get(string key, DateTimeOffset now) => Retry(() => _db.Run(entries => GetIn(entries, key, now), entry => entry == null));
+
+        // FindById parses "_id = @0" on every call, a third of a warm read; this expression is parsed once and
+        // its parameter set per read (only ever inside a session, under its lock).
+        private readonly BsonExpression _byId = BsonExpression.Create("_id = @id");
+
+        private BsonDocument? FindById(ILiteCollection<BsonDocument> entries, string key)
         {
-            var doc = _entries.FindById(key);
+            _byId.Parameters["id"] = key;
+            return entries.Query().Where(_byId).FirstOrDefault();
+        }
+
+        private CacheEntry? GetIn(ILiteCollection<BsonDocument> entries, string key, DateTimeOffset now)
+        {
+            var doc = FindById(entries, key);
             if (doc == null) return null;
             var entry = FromDocument(doc, withPayload: true);
             if (entry.IsExpiredAt(now))
             {
-                if (!entry.IsRetainedAt(now)) _entries.Delete(key);
+                if (!entry.IsRetainedAt(now)) entries.Delete(key);
                 return null;
             }
             var storedAccess = entry.LastAccess;
@@ -223,20 +242,20 @@ namespace TwatCache.Engines
             doc["hits"] = entry.Hits;
             doc["aseq"] = entry.AccessSequence;
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
-            _entries.Update(doc);
+            entries.Update(doc);
             return entry;
-        });
+        }
 
         /// <inheritdoc />
-        public void RecordAccess(string key, DateTimeOffset now) => Retry(() =>
+        public void RecordAccess(string key, DateTimeOffset now) => Retry(() => _db.Run(entries =>
         {
-            var doc = _entries.FindById(key);
+            var doc = entries.FindById(key);
             if (doc == null) return false;
             doc["access"] = now.UtcTicks;
             doc["hits"] = doc["hits"].AsInt64 + 1;
             doc["aseq"] = Sequence.Next();
-            return _entries.Update(doc);
-        });
+            return entries.Update(doc);
+        }));
 
         /// <summary>
         /// Write every hit's access time and count back to the file (set by contexts that evict by LRU or
@@ -264,26 +283,26 @@ namespace TwatCache.Engines
         }
 
         /// <inheritdoc />
-        public CacheEntry? GetStale(string key, DateTimeOffset now) => Retry(() =>
+        public CacheEntry? GetStale(string key, DateTimeOffset now) => Retry(() => _db.Run(entries =>
         {
-            var doc = _entries.FindById(key);
+            var doc = entries.FindById(key);
             if (doc == null) return null;
             var entry = FromDocument(doc, withPayload: true);
             if (entry.IsRetainedAt(now)) return entry;
-            _entries.Delete(key);
+            entries.Delete(key);
             return null;
-        });
+        }));
 
         /// <inheritdoc />
         /// <remarks>The lookup runs on the multikey index of <c>$.tags[*]</c>.</remarks>
-        public int RemoveByTag(string tag) => Retry(() =>
+        public int RemoveByTag(string tag) => Retry(() => _db.Run(entries =>
         {
             // DeleteMany straight on a multikey predicate fails in LiteDB 5.0.21 ("get only index below highest
             // index") once an entry has several tags: find the ids through the index, then delete by primary key.
             var ids = new HashSet<BsonValue>();
-            foreach (var doc in _entries.Query().Where(TagQuery(tag)).Select(IdOnly).ToEnumerable()) ids.Add(doc["_id"]);
-            return ids.Count == 0 ? 0 : _entries.DeleteMany(Query.In("_id", ids));
-        });
+            foreach (var doc in entries.Query().Where(TagQuery(tag)).Select(IdOnly).ToEnumerable()) ids.Add(doc["_id"]);
+            return ids.Count == 0 ? 0 : entries.DeleteMany(Query.In("_id", ids));
+        }));
 
         private static readonly BsonExpression IdOnly = BsonExpression.Create("{ _id: $._id }");
 
@@ -296,12 +315,13 @@ namespace TwatCache.Engines
         {
             if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; the entry has none.", nameof(entry));
             entry.WriteSequence = entry.AccessSequence = Sequence.Next();
-            Retry(() => _entries.Upsert(ToDocument(entry)));
+            var doc = ToDocument(entry);
+            Retry(() => _db.Run(entries => entries.Upsert(doc)));
             if (Interlocked.Increment(ref _writes) % PurgeEvery == 0) PurgeSome(entry.LastAccess);
         }
 
         /// <inheritdoc />
-        /// <remarks>One LiteDB transaction (one open of the shared file) for the whole batch.</remarks>
+        /// <remarks>One LiteDB transaction for the whole batch.</remarks>
         public void SetMany(IReadOnlyList<CacheEntry> entries)
         {
             if (entries == null) throw new ArgumentNullException(nameof(entries));
@@ -314,30 +334,30 @@ namespace TwatCache.Engines
                 entry.WriteSequence = entry.AccessSequence = sequence++;
                 docs.Add(ToDocument(entry));
             }
-            Retry(() => _entries.Upsert(docs));
+            Retry(() => _db.Run(entries => entries.Upsert(docs)));
         }
 
         /// <summary>Removes at most <see cref="PurgeBatch"/> expired entries, oldest expiry first; returns how many went.</summary>
-        public int PurgeSome(DateTimeOffset now) => Retry(() =>
+        public int PurgeSome(DateTimeOffset now) => Retry(() => _db.Run(entries =>
         {
             int removed = 0;
             var ids = new List<BsonValue>();
-            foreach (var doc in _entries.Find(Purgeable(now), 0, PurgeBatch)) ids.Add(doc["_id"]);
+            foreach (var doc in entries.Find(Purgeable(now), 0, PurgeBatch)) ids.Add(doc["_id"]);
             foreach (var id in ids)
             {
-                if (_entries.Delete(id)) removed++;
+                if (entries.Delete(id)) removed++;
             }
             return removed;
-        });
+        }));
 
         /// <inheritdoc />
-        public bool Remove(string key) => Retry(() => _entries.Delete(key));
+        public bool Remove(string key) => Retry(() => _db.Run(entries => entries.Delete(key)));
 
         /// <inheritdoc />
-        public int Clear() => Retry(() => _entries.DeleteAll());
+        public int Clear() => Retry(() => _db.Run(entries => entries.DeleteAll()));
 
         /// <inheritdoc />
-        public int RemoveExpired(DateTimeOffset now) => Retry(() => _entries.DeleteMany(Purgeable(now)));
+        public int RemoveExpired(DateTimeOffset now) => Retry(() => _db.Run(entries => entries.DeleteMany(Purgeable(now))));
 
         // Expired and past fail-safe retention. Documents written before retention existed have no "stale"
         // field; null sorts below every number in BSON, so they purge as soon as they expire.
@@ -345,26 +365,26 @@ namespace TwatCache.Engines
             => Query.And(Query.LTE("expires", now.UtcTicks), Query.LTE("stale", now.UtcTicks));
 
         /// <inheritdoc />
-        public IReadOnlyList<CacheEntry> List() => Retry(() =>
+        public IReadOnlyList<CacheEntry> List() => Retry(() => _db.Run(entries =>
         {
             var list = new List<CacheEntry>();
-            foreach (var doc in _entries.Query().Select(MetadataFields).ToEnumerable()) list.Add(FromDocument(doc, withPayload: false));
+            foreach (var doc in entries.Query().Select(MetadataFields).ToEnumerable()) list.Add(FromDocument(doc, withPayload: false));
             return list;
-        });
+        }));
 
         /// <inheritdoc />
         public StoreSummary Summarize()
         {
-            var (count, bytes) = Retry(() =>
+            var (count, bytes) = Retry(() => _db.Run(entries =>
             {
                 long c = 0, b = 0;
-                foreach (var doc in _entries.Query().Select("{ size: $.size }").ToEnumerable())
+                foreach (var doc in entries.Query().Select("{ size: $.size }").ToEnumerable())
                 {
                     c++;
                     b += doc["size"].AsInt64;
                 }
                 return (c, b);
-            });
+            }));
             long fileBytes = File.Exists(Location) ? new FileInfo(Location!).Length : 0;
             var log = LogFileOf(Location!);
             if (File.Exists(log)) fileBytes += new FileInfo(log).Length;
