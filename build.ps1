@@ -182,8 +182,11 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    # $env:TWATCACHE_BENCH_BASELINE = '<another TwatCache.psd1>' (the old design) also runs pwsh-bench.ps1
+    # against that module and adds an "old design" column to the targets (Invoke-Benchmarks.ps1's help).
+    $baseline = @(if ($env:TWATCACHE_BENCH_BASELINE) { '-BaselineModulePath', $env:TWATCACHE_BENCH_BASELINE })
     & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'benchmarks/Invoke-Benchmarks.ps1') `
-        -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -OutDir (Join-Path $Out 'bench') -ReportPath (Join-Path $Root 'docs/benchmarks.md')
+        -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -OutDir (Join-Path $Out 'bench') -ReportPath (Join-Path $Root 'docs/benchmarks.md') @baseline
     if ($LASTEXITCODE -ne 0) { throw "The benchmarks failed with exit code $LASTEXITCODE." }
 }
 

@@ -9,8 +9,16 @@
        time budget, and the File engine at 10k entries when this build has it.
     3. benchmarks/pwsh-bench.ps1: the cmdlets against plain PowerShell.
     4. The report: machine, versions, load, every figure beside its baseline from the same run, the
-       targets of issue 9 as met / not met, and an SVG chart written next to it.
+       targets of issues 9, 13 and 17 as met / not met, and an SVG chart written next to it.
     Expects the solution built in Release and the module laid out (build.ps1 Bench does both first).
+
+    -BaselineModulePath (optional; issue 17, old design vs new in one run): another TwatCache.psd1, e.g.
+    main's out/TwatCache/TwatCache.psd1 laid out in another worktree. pwsh-bench.ps1 then also runs
+    against it (to pwsh-baseline.json, right after the run against -ModulePath), and the report gains an
+    "old design" column for every pwsh-bench target row. build.ps1 Bench passes it from the environment
+    variable TWATCACHE_BENCH_BASELINE.
+.EXAMPLE
+    dotnet pwsh ./benchmarks/Invoke-Benchmarks.ps1 -ModulePath ./out/TwatCache/TwatCache.psd1 -BaselineModulePath ../main/out/TwatCache/TwatCache.psd1
 #>
 [CmdletBinding()]
 param(
@@ -19,13 +27,19 @@ param(
     [string] $ReportPath = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
     # Seconds the LiteDb scale run may spend filling its store; checkpoints past it are extrapolated.
     [int] $ScaleBudgetSeconds = 240,
-    [int] $Rounds = 5
+    [int] $Rounds = 5,
+    # Issue 17: a second module (the old design) to run pwsh-bench.ps1 against in the same run.
+    [string] $BaselineModulePath = ''
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $OutDir = [IO.Path]::GetFullPath($OutDir)
 $ReportPath = [IO.Path]::GetFullPath($ReportPath)
+if ($BaselineModulePath) {
+    if (-not (Test-Path $BaselineModulePath)) { throw "-BaselineModulePath $BaselineModulePath does not exist." }
+    $BaselineModulePath = (Resolve-Path $BaselineModulePath).Path
+}
 $benchDll = Join-Path $PSScriptRoot 'TwatCache.Benchmarks/bin/Release/net10.0/TwatCache.Benchmarks.dll'
 if (-not (Test-Path $benchDll)) { throw "Build the solution in Release first: $benchDll is missing." }
 if (Test-Path $OutDir) { Remove-Item $OutDir -Recurse -Force }
@@ -56,9 +70,16 @@ $pwshJson = Join-Path $OutDir 'pwsh.json'
 Invoke-Step 'pwsh-bench.ps1 (cmdlets)' {
     & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'pwsh-bench.ps1') -ModulePath $ModulePath -OutPath $pwshJson -Rounds $Rounds
 }
+$pwshBaselineJson = Join-Path $OutDir 'pwsh-baseline.json'
+if ($BaselineModulePath) {
+    Invoke-Step "pwsh-bench.ps1 (cmdlets) against the baseline module $BaselineModulePath" {
+        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'pwsh-bench.ps1') -ModulePath $BaselineModulePath -OutPath $pwshBaselineJson -Rounds $Rounds
+    }
+}
 $loadAfter = Get-Load
 $elapsed = [DateTime]::UtcNow - $started
 
 & (Join-Path $PSScriptRoot 'Write-BenchmarkReport.ps1') -BdnDir $bdnDir -ScaleLiteDb $scaleLite -ScaleFile $scaleFile -Pwsh $pwshJson `
+    -BaselinePwsh $(if ($BaselineModulePath) { $pwshBaselineJson } else { '' }) `
     -ReportPath $ReportPath -Loads ([ordered]@{ 'before' = $loadBefore; 'after BenchmarkDotNet' = $loadAfterBdn; 'after scale' = $loadAfterScale; 'after pwsh-bench' = $loadAfter }) `
     -Elapsed $elapsed

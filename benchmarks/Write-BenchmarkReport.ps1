@@ -6,6 +6,9 @@
     Called by Invoke-Benchmarks.ps1. Every ratio compares figures from this same run. Checkpoints that
     the scale run could not reach within its budget are extrapolated and marked as such.
     benchmarks/analysis.md (hand-written: what bounds each target) is appended verbatim.
+    -BaselinePwsh (optional): pwsh-bench.ps1's JSON from the same run against another module (the old
+    design, issue 17); every pwsh-bench target row then shows that module's ratio in an "old design"
+    column (blank where the baseline has no such figure).
 #>
 [CmdletBinding()]
 param(
@@ -14,6 +17,7 @@ param(
     [Parameter(Mandatory)] [string] $ScaleFile,
     [Parameter(Mandatory)] [string] $Pwsh,
     [Parameter(Mandatory)] [string] $ReportPath,
+    [string] $BaselinePwsh = '',
     [System.Collections.IDictionary] $Loads = @{},
     [TimeSpan] $Elapsed = [TimeSpan]::Zero
 )
@@ -32,12 +36,21 @@ $bdn = [pscustomobject]@{ Benchmarks = @($briefJson | ForEach-Object { (Get-Cont
 $scale = Get-Content $ScaleLiteDb -Raw | ConvertFrom-Json
 $fileScale = Get-Content $ScaleFile -Raw | ConvertFrom-Json
 $ps = Get-Content $Pwsh -Raw | ConvertFrom-Json
+$psOld = if ($BaselinePwsh) { Get-Content $BaselinePwsh -Raw | ConvertFrom-Json } else { $null }
 
 function Get-Bdn([string] $Type, [string] $Method) {
     $b = @($bdn.Benchmarks | Where-Object { $_.Type -eq $Type -and $_.Method -eq $Method }) | Select-Object -First 1
     if (-not $b) { throw "BenchmarkDotNet result $Type.$Method is missing." }
     [pscustomobject]@{ Ns = [double]$b.Statistics.Median; Bytes = [double]$b.Memory.BytesAllocatedPerOperation }
 }
+# A parameterised benchmark: the case whose Parameters read e.g. "Entries=100000".
+function Get-BdnCase([string] $Type, [string] $Method, [string] $Parameters) {
+    $b = @($bdn.Benchmarks | Where-Object { $_.Type -eq $Type -and $_.Method -eq $Method -and "$($_.Parameters)" -eq $Parameters }) | Select-Object -First 1
+    if (-not $b) { throw "BenchmarkDotNet result $Type.$Method ($Parameters) is missing." }
+    [pscustomobject]@{ Ns = [double]$b.Statistics.Median; Bytes = [double]$b.Memory.BytesAllocatedPerOperation }
+}
+# Issue 17's fresh-process pipelines (absent from JSON written before issue 17).
+function Get-Persistent($p) { if ($p -and $p.PSObject.Properties['PersistentPipeline']) { @($p.PersistentPipeline) } else { @() } }
 
 # --- machine ----------------------------------------------------------------------------------------------
 $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1]
@@ -55,6 +68,7 @@ $fusion = Get-Bdn MemoryEngineBenchmarks FusionGetOrSet
 $rawLite = Get-Bdn LiteDbEngineBenchmarks RawHit
 $liteHit = Get-Bdn LiteDbEngineBenchmarks Hit
 $liteHitStr = Get-Bdn LiteDbEngineBenchmarks HitByStringKey
+$persistentHit = Get-BdnCase PersistentHitBenchmarks Hit 'Entries=100000'
 
 $pts = @($scale.Points)
 $first = $pts[0]
@@ -75,12 +89,23 @@ if ($extrapolated -and $pts.Count -ge 2) {
 }
 $scaleLabel = if ($extrapolated) { "extrapolated from $($last.Entries.ToString('N0', $inv)) entries" } else { 'measured' }
 
-$targets = @(
+# The rows pwsh-bench.ps1 measures, from one of its JSON files (this module's, or -BaselinePwsh's).
+function Get-PwshTargets($ps) {
+    @(
     [pscustomobject]@{ Target = 'Invoke-Cached memory hit vs a Write-Output call (same loop)'; Measured = "$(F $ps.PerCallMicroseconds.InvokeCached) µs"; Baseline = "$(F $ps.PerCallMicroseconds.WriteOutput) µs"; Ratio = $ps.PerCallMicroseconds.InvokeCached / $ps.PerCallMicroseconds.WriteOutput; Goal = 1.5 }
     [pscustomobject]@{ Target = 'Invoke-Cached memory hits in a pipeline, per item, vs ForEach-Object of the same block (issue 13)'; Measured = "$(F $ps.PipelinePerItemMicroseconds.InvokeCachedAllHits) µs"; Baseline = "$(F $ps.PipelinePerItemMicroseconds.ForEachObject) µs"; Ratio = $ps.PipelinePerItemMicroseconds.InvokeCachedAllHits / $ps.PipelinePerItemMicroseconds.ForEachObject; Goal = 2.0 }
     [pscustomobject]@{ Target = 'LiteDb hit of 1000 objects, fresh process, vs Import-Clixml'; Measured = "$(F $ps.FreshProcess1000Objects.LiteDbHitMs) ms"; Baseline = "$(F $ps.FreshProcess1000Objects.ImportClixmlMs) ms"; Ratio = $ps.FreshProcess1000Objects.LiteDbHitMs / $ps.FreshProcess1000Objects.ImportClixmlMs; Goal = 1.2 }
     [pscustomobject]@{ Target = 'Import-Module TwatCache over a bare pwsh start: wall-time difference of whole processes (ms, not a ratio)'; Measured = "$(F $ps.ImportModule.PwshStartWithImportMs 0) ms"; Baseline = "$(F $ps.ImportModule.BarePwshStartMs 0) ms"; Ratio = $ps.ImportModule.OverBareStartMs; Goal = 150 }
     [pscustomobject]@{ Target = 'Import-Module TwatCache timed inside a fresh pwsh, over Import-Module of an empty script module (its own share; ms)'; Measured = "$(F $ps.ImportModule.ImportModuleInProcessMs 0) ms"; Baseline = "$(F $ps.ImportModule.ImportEmptyModuleInProcessMs 0) ms"; Ratio = $ps.ImportModule.ImportModuleInProcessMs - $ps.ImportModule.ImportEmptyModuleInProcessMs; Goal = 150 }
+    foreach ($pp in Get-Persistent $ps) {
+        [pscustomobject]@{ Target = "Fresh-process pipeline of $(([int]$pp.Items).ToString('N0', $inv)) hits from the default store vs hand-written Import-Clixml hashtable (issue 17)"; Measured = "$(F $pp.CachedMs 'N0') ms"; Baseline = "$(F $pp.BaselineMs 'N0') ms"; Ratio = $pp.CachedMs / $pp.BaselineMs; Goal = 2.0 }
+    }
+    )
+}
+$pwshTargets = Get-PwshTargets $ps
+$oldTargets = if ($psOld) { Get-PwshTargets $psOld } else { @() }
+$targets = @(
+    $pwshTargets
     [pscustomobject]@{ Target = 'Core memory hit (hashed key) vs raw MemoryCache.TryGetValue'; Measured = "$(F $memHit.Ns) ns"; Baseline = "$(F $rawMem.Ns) ns"; Ratio = $memHit.Ns / $rawMem.Ns; Goal = 2.0 }
     [pscustomobject]@{ Target = 'Core memory hit (TryGet<T>, string key hashed per call) vs raw TryGetValue'; Measured = "$(F $memHitStr.Ns) ns"; Baseline = "$(F $rawMem.Ns) ns"; Ratio = $memHitStr.Ns / $rawMem.Ns; Goal = 2.0 }
     [pscustomobject]@{ Target = 'Core memory hit (hashed key) vs FusionCache GetOrSet'; Measured = "$(F $memHit.Ns) ns"; Baseline = "$(F $fusion.Ns) ns"; Ratio = $memHit.Ns / $fusion.Ns; Goal = 1.0 }
@@ -88,7 +113,17 @@ $targets = @(
     [pscustomobject]@{ Target = 'Core LiteDb hit (hashed key) vs raw LiteDB FindById, shared mode'; Measured = "$(F ($liteHit.Ns / 1000)) µs"; Baseline = "$(F ($rawLite.Ns / 1000)) µs"; Ratio = $liteHit.Ns / $rawLite.Ns; Goal = 1.5 }
     [pscustomobject]@{ Target = "LiteDb hit at 1M entries vs at 1k ($scaleLabel)"; Measured = "$(F $hit1M) µs"; Baseline = "$(F $first.HitMedianMicroseconds) µs"; Ratio = $hit1M / $first.HitMedianMicroseconds; Goal = 2.0 }
     [pscustomobject]@{ Target = "LiteDb store size vs payload bytes at $($last.Entries.ToString('N0', $inv)) entries"; Measured = "$(F ($last.StoreBytes / 1MB)) MiB"; Baseline = "$(F ($last.PayloadBytes / 1MB)) MiB"; Ratio = $last.StoreToPayload; Goal = 1.5 }
+    [pscustomobject]@{ Target = 'Core LiteDb persistent hit at 100k entries (BenchmarkDotNet; µs, not a ratio; issue 17)'; Measured = "$(F ($persistentHit.Ns / 1000)) µs"; Baseline = ''; Ratio = $persistentHit.Ns / 1000; Goal = 50; Unit = 'µs' }
 )
+# How a row's ratio and goal read: a ratio, or an absolute figure in ms or µs.
+function Get-Unit($t) { if ($t.PSObject.Properties['Unit']) { $t.Unit } elseif ($t.Target -like 'Import-Module*') { 'ms' } else { '' } }
+function Format-Ratio($t) {
+    switch (Get-Unit $t) {
+        'ms' { "$(if ($t.Ratio -ge 0) { '+' })$(F $t.Ratio 'N0') ms" }
+        'µs' { "$(F $t.Ratio) µs" }
+        default { "$(F $t.Ratio 'N2')x" }
+    }
+}
 
 # --- chart ---------------------------------------------------------------------------------------------
 $svgPath = [IO.Path]::ChangeExtension($ReportPath, $null).TrimEnd('.') + '-hit-latency.svg'
@@ -146,17 +181,30 @@ Line "- .NET SDK $dotnet; PowerShell $($PSVersionTable.PSVersion) (local tool); 
 Line "- Load average (1/5/15 min, from /proc/loadavg): $(($Loads.GetEnumerator() | ForEach-Object { "$($_.Key): $($_.Value)" }) -join '; ')."
 Line '  The machine is shared with other engineers building and testing, so absolute times are inflated and noisy.'
 Line
-Line '## Targets (issues 9 and 13)'
+Line '## Targets (issues 9, 13 and 17)'
 Line
-Line '| target | TwatCache | baseline | ratio | goal | met |'
-Line '|---|---:|---:|---:|---:|:---:|'
+if ($psOld) {
+    Line 'The "old design" column is the same pwsh-bench.ps1 run, in this same run, against the module given as'
+    Line '`-BaselineModulePath` (its ratio, then its measured figure); blank where that module has no such figure.'
+    Line
+    Line '| target | TwatCache | baseline | ratio | goal | met | old design |'
+    Line '|---|---:|---:|---:|---:|:---:|---:|'
+} else {
+    Line '| target | TwatCache | baseline | ratio | goal | met |'
+    Line '|---|---:|---:|---:|---:|:---:|'
+}
 foreach ($t in $targets) {
-    $isMs = $t.Target -like 'Import-Module*'
-    $ratio = if ($isMs) { "$(if ($t.Ratio -ge 0) { '+' })$(F $t.Ratio 'N0') ms" } else { "$(F $t.Ratio 'N2')x" }
-    $goal = if ($isMs) { "<= $($t.Goal) ms" } else { "<= $($t.Goal)x" }
+    $unit = Get-Unit $t
+    $ratio = Format-Ratio $t
+    $goal = if ($unit) { "<= $($t.Goal) $unit" } else { "<= $($t.Goal)x" }
     $verdict = if ($t.Ratio -le $t.Goal) { 'met' } else { '**not met**' }
     if ($t.Target -like '*extrapolated*') { $verdict += ' (estimate only)' }
-    Line "| $($t.Target) | $($t.Measured) | $($t.Baseline) | $ratio | $goal | $verdict |"
+    $row = "| $($t.Target) | $($t.Measured) | $($t.Baseline) | $ratio | $goal | $verdict |"
+    if ($psOld) {
+        $old = @($oldTargets | Where-Object Target -eq $t.Target) | Select-Object -First 1
+        $row += if ($old) { " $(Format-Ratio $old) ($($old.Measured)) |" } else { ' |' }
+    }
+    Line $row
 }
 Line
 Line '## PowerShell (benchmarks/pwsh-bench.ps1)'
@@ -173,6 +221,12 @@ Line "| LiteDb hit of 1000 ``[pscustomobject]``s (5 properties), first call in a
 Line "| ``pwsh -Command 'Import-Module TwatCache; exit'`` wall time | $(F $ps.ImportModule.PwshStartWithImportMs 0) ms | ``pwsh -Command 'exit'`` | $(F $ps.ImportModule.BarePwshStartMs 0) ms |"
 Line "| ``Import-Module TwatCache`` alone, measured inside a fresh process | $(F $ps.ImportModule.ImportModuleInProcessMs 0) ms | ``Import-Module`` of an empty script module, the same way | $(F $ps.ImportModule.ImportEmptyModuleInProcessMs 0) ms |"
 Line "| pipeline: $($ps.PipelineItems.ToString('N0', $inv)) items through ``Invoke-Cached { `$_ * 2 }``, all hits, per item | $(F $ps.PipelinePerItemMicroseconds.InvokeCachedAllHits) µs (CPU $(F $ps.PipelinePerItemMicroseconds.InvokeCachedAllHitsCpu) µs) | ``ForEach-Object { `$_ * 2 }`` | $(F $ps.PipelinePerItemMicroseconds.ForEachObject) µs (CPU $(F $ps.PipelinePerItemMicroseconds.ForEachObjectCpu) µs) |"
+# (A | inside a table cell is written \| even in code, or GitHub splits the cell there.)
+foreach ($pp in Get-Persistent $ps) {
+    $nTxt = ([int]$pp.Items).ToString('N0', $inv)
+    Line "| fresh process, module imported outside the timer: ``1..$($pp.Items) \| Invoke-Cached { [pscustomobject]@{ Id; Name; Size } } -Ttl 1d``, all hits from the default store (seeded in its own process in $(F $pp.SeedSeconds 'N0') s), median of $($pp.Rounds) | $(F $pp.CachedMs 'N0') ms (CPU $(F $pp.CachedCpuMs 'N0') ms) | ``Import-Clixml`` of a hashtable of the same objects, then ``1..$($pp.Items) \| ForEach-Object { `$h[`$_] }``, timed together in a fresh process | $(F $pp.BaselineMs 'N0') ms (CPU $(F $pp.BaselineCpuMs 'N0') ms) |"
+    Line "| size on disk of that store after seeding $nTxt entries (all files under the cache root) | $(F ($pp.StoreBytes / 1MB) 'N2') MiB ($($pp.StoreBytes.ToString('N0', $inv)) bytes) | the CliXml file of the hashtable | $(F ($pp.ClixmlFileBytes / 1MB) 'N2') MiB ($($pp.ClixmlFileBytes.ToString('N0', $inv)) bytes) |"
+}
 Line
 Line '## Core (BenchmarkDotNet)'
 Line

@@ -9,7 +9,12 @@
       - a LiteDb hit of 1000 [pscustomobject]s (5 properties) in a fresh process vs Import-Clixml of
         the same objects in a fresh process;
       - Import-Module TwatCache wall time over a bare pwsh start (and Import-Module alone, in-process);
-      - pipeline mode: 10,000 items, all hits, vs ForEach-Object running the block.
+      - pipeline mode: 10,000 items, all hits, vs ForEach-Object running the block;
+      - issue 17: a fresh-process pipeline of N hits from the default store (seeded beforehand in its
+        own fresh process, -PersistentItems, default 5,000 and 100,000) vs one Import-Clixml of a
+        hand-written hashtable plus 1..N | ForEach-Object { $h[$_] }, both timed inside fresh processes
+        with the module imported outside the timer; also the store's and the CliXml file's size on disk.
+        N of 50,000 or more runs at most 3 rounds (seeding 100,000 misses can take minutes).
     Runs under a temporary cache root and writes the results as JSON to -OutPath.
 .EXAMPLE
     dotnet pwsh ./benchmarks/pwsh-bench.ps1 -ModulePath ./out/TwatCache/TwatCache.psd1 -OutPath ./out/bench/pwsh.json
@@ -20,7 +25,9 @@ param(
     [Parameter(Mandatory)] [string] $OutPath,
     [int] $Rounds = 7,
     [int] $Calls = 2000,
-    [int] $PipelineItems = 10000
+    [int] $PipelineItems = 10000,
+    # Issue 17: item counts of the fresh-process persistent pipeline (section 5); empty skips it.
+    [int[]] $PersistentItems = @(5000, 100000)
 )
 
 $ErrorActionPreference = 'Stop'
@@ -178,6 +185,89 @@ $cpuReport
         InvokeCachedAllHits = Get-Median $cached; ForEachObject = Get-Median $plain
         InvokeCachedAllHitsCpu = Get-Median $cachedCpu; ForEachObjectCpu = Get-Median $plainCpu
     }
+
+    # --- 5. issue 17: fresh-process pipeline of N hits from the default store vs an Import-Clixml hashtable
+    $results.PersistentPipeline = @()
+    $cacheRoot = $env:TWATCACHE_ROOT
+    $pblock = '{ [pscustomobject]@{ Id = $_; Name = "item $_"; Size = $_ * 7 } }'
+    foreach ($n in $PersistentItems) {
+        $pRounds = if ($n -ge 50000) { [math]::Min($Rounds, 3) } else { $Rounds }
+        # A store of its own per N, so its size on disk and its hits are this N's alone.
+        $root = Join-Path $work "persistent-$n"
+        $env:TWATCACHE_ROOT = $root
+        $pxml = Join-Path $work "persistent-$n.clixml"
+        $step = [math]::Max(1000, [int]($n / 10))
+        # The check every timed run does on its output: N objects, and sampled indexes as expected.
+        $sampled = @(1, 2, [int]($n / 3), [int]($n / 2), ($n - 1), $n) | Where-Object { $_ -ge 1 } | Sort-Object -Unique
+        $check = @"
+if (@(`$r).Count -ne $n) { throw "expected $n objects, got `$(@(`$r).Count)" }
+foreach (`$i in $($sampled -join ', ')) {
+    `$o = `$r[`$i - 1]
+    if (`$o.Id -ne `$i -or `$o.Name -ne "item `$i" -or `$o.Size -ne `$i * 7) { throw "object `$i is wrong: `$(`$o | Out-String)" }
+}
+"@
+        Write-Host "persistent pipeline: seeding $n misses into the default store (fresh process; progress every $step)"
+        $seedStart = [Diagnostics.Stopwatch]::StartNew()
+        $pseed = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+`$r = 1..$n | ForEach-Object { if (`$_ % $step -eq 0) { [Console]::Error.WriteLine("  seeded `$_ of $n") }; `$_ } | Invoke-Cached $pblock -Ttl 1d
+$check
+@(`$r).Count
+"@
+        if ((Invoke-Fresh $pseed).Wall -ne $n) { throw "Seeding the default store did not produce $n objects." }
+        $seedSeconds = $seedStart.Elapsed.TotalSeconds
+        $storeBytes = [long](Get-ChildItem $root -Recurse -File -Force | Measure-Object -Property Length -Sum).Sum
+        Write-Host ("  seeded in {0:N0} s; store {1:N0} bytes" -f $seedSeconds, $storeBytes)
+        $xseed = @"
+`$ErrorActionPreference = 'Stop'
+`$h = @{}
+foreach (`$i in 1..$n) { `$h[`$i] = [pscustomobject]@{ Id = `$i; Name = "item `$i"; Size = `$i * 7 } }
+`$h | Export-Clixml -Path '$pxml'
+`$h.Count
+"@
+        if ((Invoke-Fresh $xseed).Wall -ne $n) { throw "Writing the CliXml hashtable did not produce $n entries." }
+        $xmlBytes = (Get-Item $pxml).Length
+        $phit = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+$cpuProbe
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = 1..$n | Invoke-Cached $pblock -Ttl 1d
+`$sw.Stop()
+$check
+$cpuReport
+"@
+        $pbase = @"
+`$ErrorActionPreference = 'Stop'
+$cpuProbe
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$h = Import-Clixml -Path '$pxml'
+`$r = 1..$n | ForEach-Object { `$h[`$_] }
+`$sw.Stop()
+$check
+$cpuReport
+"@
+        $pc = @(); $pb = @()
+        for ($r = 0; $r -lt $pRounds; $r++) {
+            $pc += Invoke-Fresh $phit
+            $pb += Invoke-Fresh $pbase
+            Write-Host ("  round {0} of {1}: cached {2:N0} ms, Import-Clixml hashtable {3:N0} ms" -f ($r + 1), $pRounds, $pc[-1].Wall, $pb[-1].Wall)
+        }
+        $results.PersistentPipeline += [pscustomobject][ordered]@{
+            Items           = $n
+            Rounds          = $pRounds
+            CachedMs        = Get-Median $pc.Wall
+            BaselineMs      = Get-Median $pb.Wall
+            CachedCpuMs     = Get-Median $pc.Cpu
+            BaselineCpuMs   = Get-Median $pb.Cpu
+            StoreBytes      = $storeBytes
+            ClixmlFileBytes = $xmlBytes
+            SeedSeconds     = $seedSeconds
+        }
+        Remove-Item $root, $pxml -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    $env:TWATCACHE_ROOT = $cacheRoot
 
     $results.Rounds = $Rounds
     $results.Calls = $Calls
