@@ -12,7 +12,7 @@ public class LiteDbEngineBenchmarks : EngineBenchmarks
 
     protected override void SetUpRaw()
     {
-        _raw = new LiteDatabase(new ConnectionString { Filename = Path.Combine(Root, "raw.litedb"), Connection = ConnectionType.Shared });
+        _raw = new LiteDatabase(new ConnectionString { Filename = Path.Combine(Root, "raw.tcdb"), Connection = ConnectionType.Shared });
         _docs = _raw.GetCollection("entries");
         _docs.Upsert(new BsonDocument { ["_id"] = HitKey, ["payload"] = PayloadBytes });
     }

@@ -1,5 +1,5 @@
 // A console app that keeps a slow result across runs: the first run computes it and stores it in
-// <cache root>/example.litedb; the next run (another process) finds it there.
+// <cache root>/example.tcdb; the next run (another process) finds it there.
 // Run it twice:  dotnet run --project examples/csharp   (TWATCACHE_ROOT or a first argument picks the root)
 using System;
 using System.Threading;
