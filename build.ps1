@@ -185,6 +185,8 @@ function Invoke-Bench {
     # $env:TWATCACHE_BENCH_BASELINE = '<another TwatCache.psd1>' (the old design) also runs pwsh-bench.ps1
     # against that module and adds an "old design" column to the targets (Invoke-Benchmarks.ps1's help).
     $baseline = @(if ($env:TWATCACHE_BENCH_BASELINE) { '-BaselineModulePath', $env:TWATCACHE_BENCH_BASELINE })
+    # $env:TWATCACHE_BENCH_ITEMS = '5000' limits the fresh-process pipeline sizes (default 5000,100000).
+    if ($env:TWATCACHE_BENCH_ITEMS) { $baseline += '-PersistentItems', $env:TWATCACHE_BENCH_ITEMS }
     & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'benchmarks/Invoke-Benchmarks.ps1') `
         -ModulePath (Join-Path $ModuleDir 'TwatCache.psd1') -OutDir (Join-Path $Out 'bench') -ReportPath (Join-Path $Root 'docs/benchmarks.md') @baseline
     if ($LASTEXITCODE -ne 0) { throw "The benchmarks failed with exit code $LASTEXITCODE." }

@@ -29,7 +29,10 @@ param(
     [int] $ScaleBudgetSeconds = 240,
     [int] $Rounds = 5,
     # Issue 17: a second module (the old design) to run pwsh-bench.ps1 against in the same run.
-    [string] $BaselineModulePath = ''
+    [string] $BaselineModulePath = '',
+    # Issue 17: pipeline sizes of the fresh-process persistent-hit measurement ($env:TWATCACHE_BENCH_ITEMS,
+    # comma-separated, through build.ps1 Bench); 100,000 misses take many minutes to seed on a slow store.
+    [string] $PersistentItems = '5000,100000'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -68,12 +71,12 @@ Invoke-Step 'scale: File engine at 10k entries' {
 $loadAfterScale = Get-Load
 $pwshJson = Join-Path $OutDir 'pwsh.json'
 Invoke-Step 'pwsh-bench.ps1 (cmdlets)' {
-    & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'pwsh-bench.ps1') -ModulePath $ModulePath -OutPath $pwshJson -Rounds $Rounds
+    & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'pwsh-bench.ps1') -ModulePath $ModulePath -OutPath $pwshJson -Rounds $Rounds -PersistentItems $PersistentItems
 }
 $pwshBaselineJson = Join-Path $OutDir 'pwsh-baseline.json'
 if ($BaselineModulePath) {
     Invoke-Step "pwsh-bench.ps1 (cmdlets) against the baseline module $BaselineModulePath" {
-        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'pwsh-bench.ps1') -ModulePath $BaselineModulePath -OutPath $pwshBaselineJson -Rounds $Rounds
+        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'pwsh-bench.ps1') -ModulePath $BaselineModulePath -OutPath $pwshBaselineJson -Rounds $Rounds -PersistentItems $PersistentItems
     }
 }
 $loadAfter = Get-Load

@@ -27,7 +27,8 @@ param(
     [int] $Calls = 2000,
     [int] $PipelineItems = 10000,
     # Issue 17: item counts of the fresh-process persistent pipeline (section 5); empty skips it.
-    [int[]] $PersistentItems = @(5000, 100000)
+    # Comma-separated (a child pwsh -File passes it as one string).
+    [string] $PersistentItems = '5000,100000'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -190,7 +191,7 @@ $cpuReport
     $results.PersistentPipeline = @()
     $cacheRoot = $env:TWATCACHE_ROOT
     $pblock = '{ [pscustomobject]@{ Id = $_; Name = "item $_"; Size = $_ * 7 } }'
-    foreach ($n in $PersistentItems) {
+    foreach ($n in [int[]]($PersistentItems -split ',')) {
         $pRounds = if ($n -ge 50000) { [math]::Min($Rounds, 3) } else { $Rounds }
         # A store of its own per N, so its size on disk and its hits are this N's alone.
         $root = Join-Path $work "persistent-$n"
