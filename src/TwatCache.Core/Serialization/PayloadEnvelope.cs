@@ -107,17 +107,42 @@ namespace TwatCache.Serialization
         }
 
         // The MAC covers the entry key (length-prefixed), the header and the body, not the MAC slot itself.
+        // One HMAC object per thread and key: creating one costs more than hashing a small payload, and a
+        // persistent hit checks one MAC per entry. HashAlgorithm resets itself after TransformFinalBlock.
+        [ThreadStatic] private static HMACSHA256? _hmac;
+        [ThreadStatic] private static byte[]? _hmacKey;
+
+        private static HMACSHA256 HmacFor(byte[] key)
+        {
+            if (_hmac == null || !ReferenceEquals(_hmacKey, key))
+            {
+                _hmac?.Dispose();
+                _hmac = new HMACSHA256(key);
+                _hmacKey = key;
+            }
+            return _hmac;
+        }
+
         private static byte[] Mac(byte[] sealedPayload, byte[] key, string entryKey)
         {
-            using var hmac = new HMACSHA256(key);
-            var keyBytes = System.Text.Encoding.UTF8.GetBytes(entryKey ?? string.Empty);
-            var keyLength = BitConverter.GetBytes(keyBytes.Length);
-            hmac.TransformBlock(keyLength, 0, keyLength.Length, null, 0);
-            hmac.TransformBlock(keyBytes, 0, keyBytes.Length, null, 0);
-            hmac.TransformBlock(sealedPayload, 0, HeaderLength, null, 0);
-            int bodyStart = HeaderLength + MacLength;
-            hmac.TransformFinalBlock(sealedPayload, bodyStart, sealedPayload.Length - bodyStart);
-            return hmac.Hash!;
+            var hmac = HmacFor(key);
+            try
+            {
+                var keyBytes = System.Text.Encoding.UTF8.GetBytes(entryKey ?? string.Empty);
+                var keyLength = BitConverter.GetBytes(keyBytes.Length);
+                hmac.TransformBlock(keyLength, 0, keyLength.Length, null, 0);
+                hmac.TransformBlock(keyBytes, 0, keyBytes.Length, null, 0);
+                hmac.TransformBlock(sealedPayload, 0, HeaderLength, null, 0);
+                int bodyStart = HeaderLength + MacLength;
+                hmac.TransformFinalBlock(sealedPayload, bodyStart, sealedPayload.Length - bodyStart);
+                return hmac.Hash!;
+            }
+            catch
+            {
+                _hmac = null; // never reuse an object left mid-hash
+                hmac.Dispose();
+                throw;
+            }
         }
 
         private static bool FixedTimeEquals(byte[] expected, byte[] data, int offset)
