@@ -7,7 +7,7 @@ namespace TwatCache.Storage
 {
     /// <summary>
     /// Where each engine keeps a context's store under a cache root, and which stores exist there, open or
-    /// not: a context named <c>x</c> keeps its LiteDB store in <c>&lt;root&gt;/x.tcdb</c> (Auto and LiteDb; earlier versions' <c>x.tcdb</c>, opened in LiteDB's shared mode, is left alone)
+    /// not: a context named <c>x</c> keeps its LiteDB store in <c>&lt;root&gt;/x.tcdb</c> (Auto and LiteDb; earlier versions' <c>x.litedb</c>, opened in LiteDB's shared mode, is left alone)
     /// and its files in <c>&lt;root&gt;/x.files/</c> (File, and Auto's large values). Discovery reads the
     /// directory only; it never opens or creates anything.
     /// </summary>

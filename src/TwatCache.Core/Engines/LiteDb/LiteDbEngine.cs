@@ -13,11 +13,10 @@ namespace TwatCache.Engines
     /// Persistent engine on one LiteDB file, opened in direct mode only inside a <see cref="LeasedDatabase"/>
     /// session: one process at a time has the file open, for a run of operations, under a cross-process
     /// lease the OS frees when a process dies. Every process opens these files only this way (they are
-    /// named <c>*.tcdb</c>, which earlier versions, which opened <c>*.tcdb</c> in shared mode, never
-    /// touch), so direct and shared access never mix on one file (LiteDB on Linux can lose writes then).
+    /// named <c>*.tcdb</c>; earlier versions opened <c>*.litedb</c> in shared mode and never touch these),
+    /// so direct and shared access never mix on one file (LiteDB on Linux can lose writes then).
     /// Documents: <c>_id</c> = hashed key, payload bytes, format, and metadata as UTC ticks (ticks
-    /// avoid LiteDB's local-time conversion of dates); fields at their default are left out. Expiry and
-    /// tags are indexed.
+    /// avoid LiteDB's local-time conversion of dates). Expiry and tags are indexed.
     /// A busy file is retried with backoff; expired entries are purged a few at a time as writes go by;
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
     /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
@@ -214,8 +213,8 @@ namespace TwatCache.Engines
         /// <remarks>A miss ends the session: a block is about to run, and the file is not held meanwhile.</remarks>
         public CacheEntry? Get(string key, DateTimeOffset now) => Retry(() => _db.Run(entries => GetIn(entries, key, now), entry => entry == null));
 
-        // FindById parses "_id = @0" on every call, a third of a warm read; this expression is parsed once and
-        // its parameter set per read (only ever inside a session, under its lock).
+        // FindById builds and parses "_id = @0" on every call (a large share of a warm read in the profile);
+        // this expression is parsed once and its parameter set per read (only inside a session, under its lock).
         private readonly BsonExpression _byId = BsonExpression.Create("_id = @id");
 
         private BsonDocument? FindById(ILiteCollection<BsonDocument> entries, string key)
