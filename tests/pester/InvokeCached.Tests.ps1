@@ -331,12 +331,14 @@ Describe 'Key values from PowerShell objects' {
         $cred = $c1; Invoke-Cached { Step; $cred.UserName } | Out-Null
         $cred = $c2; Invoke-Cached { Step; $cred.UserName } | Out-Null
         $global:TcRuns | Should -Be 2
-        # LiteDB's log file comes and goes as a session closes (its pages move into the data file): scan
-        # again until one whole scan read every file it listed.
-        for ($scan = 0; $scan -lt 20; $scan++) {
-            try { $text = Get-ChildItem $root -Recurse -File | ForEach-Object { [IO.File]::ReadAllText($_.FullName) }; break }
-            catch [IO.FileNotFoundException] { $text = $null }
-            catch { if ($_.Exception.InnerException -is [IO.FileNotFoundException]) { $text = $null } else { throw } }
+        # While a LiteDb session is open (until 2 ms after the last call) its lease file is locked, and LiteDB's
+        # log file goes away when the session closes (its pages move into the data file): scan again, after
+        # a pause, until one whole scan read every file it listed.
+        $text = $null
+        for ($scan = 0; $scan -lt 50 -and $null -eq $text; $scan++) {
+            Start-Sleep -Milliseconds 20
+            try { $text = @(Get-ChildItem $root -Recurse -File | ForEach-Object { [IO.File]::ReadAllText($_.FullName) }) }
+            catch { if ($_.Exception -is [IO.IOException] -or $_.Exception.InnerException -is [IO.IOException]) { $text = $null } else { throw } }
         }
         $text | Should -Not -BeNullOrEmpty
         $text | Should -Not -Match 'first-Pa55word|second-Pa55word'
