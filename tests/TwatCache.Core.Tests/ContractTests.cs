@@ -119,10 +119,14 @@ public class ContractTests : IDisposable
             gate.Wait(TimeSpan.FromSeconds(30));
             return 7;
         }))).ToArray();
-        // The producer holds the key until every other caller has counted its first lookup and waits.
-        SpinWait.SpinUntil(() => ctx.Counters.Misses + ctx.Counters.Hits >= 4, TimeSpan.FromSeconds(30));
+        // The producer holds the key until the other three callers wait for its lock. (This used to wait for
+        // four counted lookups, which never happens while the producer runs: a caller counts its miss or hit
+        // only once it has the lock, so the wait always ran out its 30 s.)
+        var hash = ctx.HashKey("k");
+        bool allWaiting = SpinWait.SpinUntil(() => ctx.Gate.Locks.UsersOf(hash) == 4, TimeSpan.FromSeconds(30));
         gate.Set();
         await Task.WhenAll(callers);
+        Assert.True(allWaiting, "the three other callers never all waited on the producer's lock");
         Assert.Equal(1, runs);
         Assert.Equal(1, ctx.Counters.Misses);
         Assert.Equal(3, ctx.Counters.Hits);

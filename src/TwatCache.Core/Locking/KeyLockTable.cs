@@ -54,6 +54,12 @@ namespace TwatCache.Locking
             get { lock (_slots) return _slots.Count; }
         }
 
+        /// <summary>Holders and waiters of <paramref name="key"/> right now (for tests and diagnostics).</summary>
+        public int UsersOf(string key)
+        {
+            lock (_slots) return _slots.TryGetValue(key, out var slot) ? slot.Users : 0;
+        }
+
         private Slot Enter(string key)
         {
             lock (_slots)
