@@ -124,6 +124,22 @@ namespace TwatCache
         /// <summary>Hashes canonical key bytes within this context's namespace.</summary>
         public string HashKey(byte[] canonical) => KeyHasher.Hash(Name, canonical);
 
+        /// <summary>The key family of a script block with fingerprint <paramref name="blockFingerprint"/> in this context (<see cref="KeyHasher.FamilyOf"/>).</summary>
+        internal string FamilyOf(byte[] blockFingerprint) => KeyHasher.FamilyOf(Name, blockFingerprint);
+
+        /// <summary>Hashes canonical key bytes into a key of <paramref name="family"/> (<see cref="KeyHasher.HashInFamily"/>).</summary>
+        internal string HashKey(byte[] canonical, string family) => KeyHasher.HashInFamily(Name, family, canonical);
+
+        /// <summary>A read-ahead for one caller's lookups of <paramref name="family"/>, or null when the store cannot read one.</summary>
+        internal FamilyReadAhead? StartReadAhead(string family)
+            => _layers.Store is IFamilyReader reader && reader.AllowsReadAhead ? new FamilyReadAhead(family) : null;
+
+        /// <summary>Ends a read-ahead: the reads it served that the store must record are written back.</summary>
+        internal void FinishReadAhead(FamilyReadAhead readAhead)
+        {
+            if (!IsDisposed) _layers.Finish(readAhead);
+        }
+
         /// <summary>Gets a value by string key.</summary>
         public bool TryGet<T>(string key, out T value)
         {
@@ -275,10 +291,10 @@ namespace TwatCache
         }
 
         /// <summary>Looks up a hashed key in every layer and counts the hit, and the miss unless <paramref name="countMiss"/> is false.</summary>
-        internal bool TryGetByHash(string hash, Type type, out object? value, bool countMiss = true)
+        internal bool TryGetByHash(string hash, Type type, out object? value, bool countMiss = true, FamilyReadAhead? readAhead = null)
         {
             ThrowIfDisposed();
-            bool hit = _layers.TryGet(hash, type, _clock(), out value);
+            bool hit = _layers.TryGet(hash, type, _clock(), readAhead, out value);
             if (hit) Counters.Hit();
             else if (countMiss) Counters.Miss();
             _log.Lookup(hash, hit);

@@ -89,7 +89,8 @@ namespace TwatCache.Contexts
         {
             hit = null;
             if (request.Refresh) return false;
-            bool found = _context.TryGetByHash(request.Hash, typeof(T), out var value, countMiss: !counted);
+            // The look under the key's lock goes to the store: another process may have just produced the entry.
+            bool found = _context.TryGetByHash(request.Hash, typeof(T), out var value, countMiss: !counted, counted ? request.ReadAhead : null);
             if (counted && !found) request.OnMiss?.Invoke();
             if (found) hit = new GetOrRunResult<T>(GetOrRunStatus.Hit, (T)value!);
             return found;

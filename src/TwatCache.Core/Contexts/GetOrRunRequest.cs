@@ -22,6 +22,9 @@ namespace TwatCache.Contexts
         /// <summary>With <see cref="FailSafe"/>, a factory exception (not a cancellation) is a failure too (the C# API); otherwise it leaves as thrown.</summary>
         public bool StaleOnException { get; set; }
 
+        /// <summary>The caller's read-ahead of its key family (a pipeline's lookups of one block), used by the first lookup only; null for none.</summary>
+        public FamilyReadAhead? ReadAhead { get; set; }
+
         /// <summary>Called once when the first lookup missed, before waiting for the key's lock (not on -Refresh).</summary>
         public Action? OnMiss { get; set; }
     }

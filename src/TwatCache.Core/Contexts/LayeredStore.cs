@@ -90,7 +90,10 @@ namespace TwatCache.Contexts
         /// Looks up a hashed key, L1 first, then the store (filling L1). A damaged or tampered payload is a
         /// miss and is removed; one in another serializer's format is a miss and is kept.
         /// </summary>
-        public bool TryGet(string hash, Type type, DateTimeOffset now, out object? value)
+        public bool TryGet(string hash, Type type, DateTimeOffset now, out object? value) => TryGet(hash, type, now, null, out value);
+
+        /// <summary>Like <see cref="TryGet(string, Type, DateTimeOffset, out object?)"/>, with a caller's read-ahead of its key family.</summary>
+        public bool TryGet(string hash, Type type, DateTimeOffset now, FamilyReadAhead? readAhead, out object? value)
         {
             var entry = _memory?.Get(hash, now);
             if (entry != null && PayloadCodec.IsOfType(entry.Value, type))
@@ -101,7 +104,14 @@ namespace TwatCache.Contexts
             }
             var store = _store;
             value = null;
-            return store != null && TryGetFromStore(store, hash, now, type, out value);
+            return store != null && TryGetFromStore(store, hash, now, type, readAhead, out value);
+        }
+
+        /// <summary>Writes back the reads a read-ahead served that the store has yet to record (the caller is done with it).</summary>
+        public void Finish(FamilyReadAhead readAhead)
+        {
+            if (readAhead.PendingReads.Count > 0 && _store is IFamilyReader reader) RecordPending(_store, reader, readAhead);
+            readAhead.PendingReads.Clear();
         }
 
         /// <summary>An entry that may have expired but is still retained and younger than <paramref name="maxStale"/>, with its metadata.</summary>
@@ -298,9 +308,11 @@ namespace TwatCache.Contexts
         }
 
         // Apart from TryGet so that a memory hit does not pay for this lambda's closure.
-        private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, out object? value)
+        private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, FamilyReadAhead? readAhead, out object? value)
         {
-            var stored = Run(store, "get", s => s.Get(hash, now), null);
+            var stored = readAhead != null && store is IFamilyReader reader && reader.AllowsReadAhead && readAhead.Covers(hash)
+                ? GetInFamily(store, reader, readAhead, hash, now)
+                : Run(store, "get", s => s.Get(hash, now), null);
             if (stored == null || !TryDecode(store, stored, type, out value))
             {
                 value = null;
@@ -314,6 +326,36 @@ namespace TwatCache.Contexts
                 l1.Set(stored);
             }
             return true;
+        }
+
+        // A lookup of the read-ahead's family: taken from the read when it holds the key, else from the store;
+        // the store's second hit of the family reads the family.
+        private CacheEntry? GetInFamily(ICacheEngine store, IFamilyReader reader, FamilyReadAhead readAhead, string hash, DateTimeOffset now)
+        {
+            var entry = readAhead.Take(hash, now);
+            if (entry != null)
+            {
+                // Decided on the stored access time, before the read moves it (as a point read decides).
+                bool record = reader.ReadNeedsRecording(entry, now);
+                entry.Touch(now);
+                if (record)
+                {
+                    readAhead.PendingReads.Add(new KeyValuePair<string, DateTimeOffset>(hash, now));
+                    if (readAhead.PendingReads.Count >= FamilyReadAhead.RecordBatch) RecordPending(store, reader, readAhead);
+                }
+                return entry;
+            }
+            entry = Run(store, "get", s => s.Get(hash, now), null);
+            if (entry != null && readAhead.CountStoreHit())
+                readAhead.Fill(Run(store, "read_family", _ => reader.ReadFamily(readAhead.Prefix, now, FamilyReadAhead.ByteBudget), null));
+            return entry;
+        }
+
+        private void RecordPending(ICacheEngine store, IFamilyReader reader, FamilyReadAhead readAhead)
+        {
+            var reads = readAhead.PendingReads.ToArray();
+            readAhead.PendingReads.Clear();
+            Run(store, "record_reads", _ => { reader.RecordReads(reads); return true; }, false);
         }
 
         private bool TryDecode(ICacheEngine store, CacheEntry stored, Type type, out object? value)

@@ -11,7 +11,7 @@ namespace TwatCache.Engines
     /// ones to a large-value engine (File). Reads try the small engine first. A rewrite that changes size
     /// class removes the old copy from the other engine. Locks come from the small engine.
     /// </summary>
-    internal sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
+    internal sealed class SizeRoutedEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder, IFamilyReader
     {
         private readonly ICacheEngine _small, _large;
         private readonly int _threshold;
@@ -51,6 +51,21 @@ namespace TwatCache.Engines
             (_small as IAccessRecorder)?.RecordAccess(key, now);
             (_large as IAccessRecorder)?.RecordAccess(key, now);
         }
+
+        /// <inheritdoc />
+        /// <remarks>The small engine's part only: large payloads stay point reads (few, and each one a file anyway).</remarks>
+        public bool AllowsReadAhead => _small is IFamilyReader r && r.AllowsReadAhead;
+
+        /// <inheritdoc />
+        /// <remarks>Only entries the small engine holds: the family's large ones are read one by one.</remarks>
+        public IReadOnlyList<CacheEntry> ReadFamily(string prefix, DateTimeOffset now, long byteBudget)
+            => ((IFamilyReader)_small).ReadFamily(prefix, now, byteBudget);
+
+        /// <inheritdoc />
+        public bool ReadNeedsRecording(CacheEntry entry, DateTimeOffset now) => ((IFamilyReader)_small).ReadNeedsRecording(entry, now);
+
+        /// <inheritdoc />
+        public void RecordReads(IReadOnlyList<KeyValuePair<string, DateTimeOffset>> reads) => ((IFamilyReader)_small).RecordReads(reads);
 
         /// <inheritdoc />
         public int RemoveByTag(string tag) => _small.RemoveByTag(tag) + _large.RemoveByTag(tag);

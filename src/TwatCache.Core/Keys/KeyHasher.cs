@@ -19,7 +19,9 @@ namespace TwatCache.Keys
         private static readonly byte[] Prefix = Encoding.ASCII.GetBytes("twatcache-key/" + FormatVersion + "\n");
 
         /// <summary>Hashes canonical key bytes within a namespace (the context name).</summary>
-        public static string Hash(string ns, byte[] canonical)
+        public static string Hash(string ns, byte[] canonical) => new string(HashDigits(ns, canonical));
+
+        private static char[] HashDigits(string ns, byte[] canonical)
         {
             if (canonical == null) throw new ArgumentNullException(nameof(canonical));
             int nsLength = Encoding.UTF8.GetByteCount(ns);
@@ -28,7 +30,9 @@ namespace TwatCache.Keys
             {
                 int at = WriteHeader(buffer, ns, nsLength);
                 Buffer.BlockCopy(canonical, 0, buffer, at, canonical.Length);
-                return HashToHex(buffer, at + canonical.Length);
+                Span<byte> hash = stackalloc byte[16];
+                XxHash128.Hash(new ReadOnlySpan<byte>(buffer, 0, at + canonical.Length), hash);
+                return HexDigits(hash);
             }
             finally
             {
@@ -65,6 +69,42 @@ namespace TwatCache.Keys
             }
         }
 
+        /// <summary>Hex digits of a block key that name its family (<see cref="FamilyOf"/>).</summary>
+        public const int FamilyLength = 8;
+
+        private static readonly byte[] FamilyPrefixBytes = Encoding.ASCII.GetBytes("twatcache-family/1\n");
+
+        /// <summary>
+        /// The family of a script block's keys in a namespace: <see cref="FamilyLength"/> hex digits from the
+        /// block's fingerprint, which <see cref="HashInFamily"/> puts first in every key of the block. Keys sort
+        /// by family in a store's primary index, so one range scan reads a block's entries (a pipeline's hits).
+        /// </summary>
+        public static string FamilyOf(string ns, byte[] blockFingerprint)
+        {
+            if (blockFingerprint == null) throw new ArgumentNullException(nameof(blockFingerprint));
+            int nsLength = Encoding.UTF8.GetByteCount(ns);
+            var buffer = new byte[FamilyPrefixBytes.Length + 4 + nsLength + blockFingerprint.Length];
+            Buffer.BlockCopy(FamilyPrefixBytes, 0, buffer, 0, FamilyPrefixBytes.Length);
+            int at = FamilyPrefixBytes.Length;
+            for (int i = 0; i < 4; i++) buffer[at++] = (byte)(nsLength >> (8 * i));
+            at += Encoding.UTF8.GetBytes(ns, 0, ns.Length, buffer, at);
+            Buffer.BlockCopy(blockFingerprint, 0, buffer, at, blockFingerprint.Length);
+            return ToHex(new ReadOnlySpan<byte>(XxHash64.Hash(buffer), 0, FamilyLength / 2));
+        }
+
+        /// <summary>
+        /// A key of a family: the family's digits, then the last 24 digits of <see cref="Hash"/> of the same
+        /// bytes. Two keys are equal only if those 96 bits of the full hash are (the family is a function of
+        /// the bytes already), so keys stay as far apart as ever for any practical count of entries.
+        /// </summary>
+        public static string HashInFamily(string ns, string family, byte[] canonical)
+        {
+            if (family == null || family.Length != FamilyLength) throw new ArgumentException("A family is " + FamilyLength + " hex digits.", nameof(family));
+            var digits = HashDigits(ns, canonical);
+            family.CopyTo(0, digits, 0, FamilyLength);
+            return new string(digits);
+        }
+
         // Prefix, the namespace's byte length (in machine order, as BitConverter wrote it since format 1), the namespace.
         private static int WriteHeader(byte[] buffer, string ns, int nsLength)
         {
@@ -96,7 +136,9 @@ namespace TwatCache.Keys
         }
 
         // One char array and one string per key (this runs on every lookup; b.ToString("x2") allocated 16 strings).
-        private static string ToHex(ReadOnlySpan<byte> bytes)
+        private static string ToHex(ReadOnlySpan<byte> bytes) => new string(HexDigits(bytes));
+
+        private static char[] HexDigits(ReadOnlySpan<byte> bytes)
         {
             const string digits = "0123456789abcdef";
             var chars = new char[bytes.Length * 2];
@@ -105,7 +147,7 @@ namespace TwatCache.Keys
                 chars[2 * i] = digits[bytes[i] >> 4];
                 chars[2 * i + 1] = digits[bytes[i] & 0xF];
             }
-            return new string(chars);
+            return chars;
         }
     }
 }

@@ -20,7 +20,7 @@ namespace TwatCache.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "Cached", DefaultParameterSetName = TtlSet)]
     [OutputType(typeof(object))]
-    public sealed class InvokeCachedCommand : PSCmdlet
+    public sealed class InvokeCachedCommand : PSCmdlet, IDisposable
     {
         private CacheContext? _context;
         private BlockAnalysis? _block;
@@ -33,6 +33,9 @@ namespace TwatCache.PowerShell.Cmdlets
         private CallExplanation? _explain;
         private DependsOnFiles? _dependsOn;
         private ExpiresAtArgument? _expiresAt;
+        // The block's key family, and this call's read-ahead of it (a pipeline of hits reads the block's entries once).
+        private string? _family;
+        private FamilyReadAhead? _readAhead;
 
         /// <summary>The block to run on a miss.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -164,6 +167,11 @@ namespace TwatCache.PowerShell.Cmdlets
                 foreach (var warning in _context!.Warnings) WriteWarning(warning);
             }
             _block = BlockAnalysis.Of(ScriptBlock);
+            if (Key == null)
+            {
+                _family = _context!.FamilyOf(_block.Fingerprint);
+                if (!_wholeInput && !Refresh) _readAhead = _context.StartReadAhead(_family);
+            }
             WarnIfSelfModified(_block);
             ReadDependsOnAndExpiresAt();
         }
@@ -227,6 +235,17 @@ namespace TwatCache.PowerShell.Cmdlets
                 Invoke(hasInput, hasInput ? _input!.ToArray() : null, hasInput ? BlockRunMode.Whole : BlockRunMode.None);
             }
             _explain?.Save();
+            FinishReadAhead();
+        }
+
+        /// <summary>Writes back what the call's read-ahead still owes the store (also when a downstream command stopped the pipeline early).</summary>
+        public void Dispose() => FinishReadAhead();
+
+        private void FinishReadAhead()
+        {
+            var readAhead = _readAhead;
+            _readAhead = null;
+            if (readAhead != null) _context!.FinishReadAhead(readAhead);
         }
 
         // One lookup-or-run: per item for a plain block, once per call for a whole-input block.
@@ -257,6 +276,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 Refresh = Refresh,
                 FailSafe = failSafe,
                 MaxStale = MaxStale ?? ctx.Options.MaxStale ?? CacheOptions.DefaultMaxStale,
+                ReadAhead = _readAhead,
                 OnMiss = () =>
                 {
                     if (_verbose) WriteVerbose($"Cache miss {hash} in context '{ctx.Name}' ({ctx.EngineName}); key from {description}.");
@@ -333,6 +353,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 else
                 {
                     canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn, null, out description);
+                    return ctx.HashKey(canonical, _family!);
                 }
                 return ctx.HashKey(canonical);
             }

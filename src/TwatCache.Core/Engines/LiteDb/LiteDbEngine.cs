@@ -21,7 +21,7 @@ namespace TwatCache.Engines
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
     /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
     /// </summary>
-    internal sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder
+    internal sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder, IFamilyReader
     {
         private const string CollectionName = "entries";
         private const int Attempts = 8;
@@ -233,17 +233,63 @@ namespace TwatCache.Engines
                 if (!entry.IsRetainedAt(now)) entries.Delete(key);
                 return null;
             }
+            if (TouchDocument(doc, entry, now)) entries.Update(doc);
+            return entry;
+        }
+
+        // Applies a read at now to the entry and, when the read must be written back, to its document: true
+        // when the document changed (the caller updates it).
+        private bool TouchDocument(BsonDocument doc, CacheEntry entry, DateTimeOffset now)
+        {
             var storedAccess = entry.LastAccess;
             entry.Touch(now);
-            if (!TrackEveryAccess && !NeedsAccessWrite(entry, storedAccess, now)) return entry;
+            if (!TrackEveryAccess && !NeedsAccessWrite(entry, storedAccess, now)) return false;
             entry.AccessSequence = Sequence.Next();
             doc["access"] = now.UtcTicks;
             doc["hits"] = entry.Hits;
             doc["aseq"] = entry.AccessSequence;
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
-            entries.Update(doc);
-            return entry;
+            return true;
         }
+
+        /// <inheritdoc />
+        public bool AllowsReadAhead => !TrackEveryAccess;
+
+        /// <inheritdoc />
+        /// <remarks>One range scan of the primary index: block keys begin with their family.</remarks>
+        public IReadOnlyList<CacheEntry> ReadFamily(string prefix, DateTimeOffset now, long byteBudget) => Retry(() => _db.Run(entries =>
+        {
+            var found = new List<CacheEntry>();
+            long bytes = 0;
+            foreach (var doc in entries.Find(Query.StartsWith("_id", prefix)))
+            {
+                var entry = FromDocument(doc, withPayload: true);
+                if (entry.IsExpiredAt(now)) continue; // a point read deals with it (purge or fail-safe)
+                bytes += entry.Payload?.Length ?? 0;
+                if (bytes > byteBudget) break;
+                found.Add(entry);
+            }
+            return found;
+        }));
+
+        /// <inheritdoc />
+        public bool ReadNeedsRecording(CacheEntry entry, DateTimeOffset now)
+            => TrackEveryAccess || NeedsAccessWrite(entry, entry.LastAccess, now);
+
+        /// <inheritdoc />
+        /// <remarks>Each document is read again (another process may have rewritten it since) and the changed ones are updated in one transaction.</remarks>
+        public void RecordReads(IReadOnlyList<KeyValuePair<string, DateTimeOffset>> reads) => Retry(() => _db.Run(entries =>
+        {
+            var changed = new List<BsonDocument>();
+            foreach (var read in reads)
+            {
+                var doc = FindById(entries, read.Key);
+                if (doc == null) continue;
+                var entry = FromDocument(doc, withPayload: false);
+                if (!entry.IsExpiredAt(read.Value) && TouchDocument(doc, entry, read.Value)) changed.Add(doc);
+            }
+            return changed.Count == 0 ? 0 : entries.Update(changed);
+        }));
 
         /// <inheritdoc />
         public void RecordAccess(string key, DateTimeOffset now) => Retry(() => _db.Run(entries =>

@@ -73,17 +73,27 @@ namespace TwatCache.Engines
         /// <inheritdoc />
         /// <remarks>
         /// Expiry is decided by the entry's own times (the context's clock), not by MemoryCache's wall clock,
-        /// so both layers of a context agree. Expired entries are swept every <see cref="SweepEvery"/> writes.
+        /// so both layers of a context agree. Expired entries are swept after <see cref="SweepEvery"/> writes, or
+        /// after as many writes as there were entries at the last sweep when that is more: a sweep reads every
+        /// entry, and a fixed interval made filling a large layer quadratic (100,000 store hits promoted into
+        /// it swept 390 times over up to 100,000 entries).
         /// </remarks>
         public void Set(CacheEntry entry)
         {
             entry.WriteSequence = entry.AccessSequence = Interlocked.Increment(ref _sequence);
             _cache.Set(entry.Key, entry, new MemoryCacheEntryOptions { Size = 1 });
-            if (Interlocked.Increment(ref _writes) % SweepEvery == 0) RemoveExpired(entry.LastAccess);
+            if (Interlocked.Increment(ref _writes) >= Volatile.Read(ref _nextSweep))
+            {
+                Volatile.Write(ref _nextSweep, long.MaxValue); // one sweeper; the others go on writing
+                RemoveExpired(entry.LastAccess);
+                Volatile.Write(ref _nextSweep, Interlocked.Read(ref _writes) + Math.Max(SweepEvery, _cache.Count));
+            }
         }
 
-        /// <summary>How many writes pass between two sweeps of expired entries.</summary>
+        /// <summary>The fewest writes between two sweeps of expired entries.</summary>
         public const int SweepEvery = 256;
+
+        private long _nextSweep = SweepEvery;
 
         /// <inheritdoc />
         public bool Remove(string key)
