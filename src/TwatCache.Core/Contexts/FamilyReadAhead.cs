@@ -24,8 +24,15 @@ namespace TwatCache.Contexts
         /// <summary>Reads kept before they are written back in one batch.</summary>
         public const int RecordBatch = 512;
 
-        private Dictionary<string, CacheEntry>? _entries;
+        /// <summary>Entries decoded together when a lookup takes one that is not decoded yet: the first chunk; each next one doubles, up to <see cref="MaxDecodeChunk"/>.</summary>
+        public const int FirstDecodeChunk = 8;
+
+        /// <summary>The largest decode chunk.</summary>
+        public const int MaxDecodeChunk = 256;
+
+        private Dictionary<string, Slot>? _entries;
         private int _storeHits;
+        private int _nextChunk = FirstDecodeChunk;
 
         /// <summary>A read-ahead for keys that start with <paramref name="prefix"/>.</summary>
         public FamilyReadAhead(string prefix) => Prefix = prefix ?? throw new ArgumentNullException(nameof(prefix));
@@ -51,17 +58,62 @@ namespace TwatCache.Contexts
         /// <summary>Keeps what the family read found.</summary>
         public void Fill(IReadOnlyList<CacheEntry>? entries)
         {
-            _entries = new Dictionary<string, CacheEntry>(entries?.Count ?? 0, StringComparer.Ordinal);
+            _entries = new Dictionary<string, Slot>(entries?.Count ?? 0, StringComparer.Ordinal);
             if (entries == null) return;
-            foreach (var entry in entries) _entries[entry.Key] = entry;
+            foreach (var entry in entries) _entries[entry.Key] = new Slot(entry);
         }
 
-        /// <summary>Takes the entry read for <paramref name="key"/>, when it was read and is live at <paramref name="now"/>.</summary>
-        public CacheEntry? Take(string key, DateTimeOffset now)
+        /// <summary>Takes what was read for <paramref name="key"/>, when it was read and is live at <paramref name="now"/>.</summary>
+        public Slot? Take(string key, DateTimeOffset now)
         {
-            if (_entries == null || !_entries.TryGetValue(key, out var entry)) return null;
+            if (_entries == null || !_entries.TryGetValue(key, out var slot)) return null;
             _entries.Remove(key);
-            return entry.IsExpiredAt(now) ? null : entry;
+            return slot.Entry.IsExpiredAt(now) ? null : slot;
+        }
+
+        /// <summary>
+        /// The slots to decode together with <paramref name="taken"/> (first in the list): it and the next undecoded
+        /// ones, a chunk that doubles each time (a pipeline that keeps taking entries gets them decoded in bulk;
+        /// one that stops early has decoded at most as many as it took).
+        /// </summary>
+        public List<Slot> DecodeChunk(Slot taken)
+        {
+            var chunk = new List<Slot>(_nextChunk) { taken };
+            if (_entries != null)
+            {
+                foreach (var slot in _entries.Values)
+                {
+                    if (chunk.Count >= _nextChunk) break;
+                    if (!slot.Decoded) chunk.Add(slot);
+                }
+            }
+            _nextChunk = Math.Min(MaxDecodeChunk, _nextChunk * 2);
+            return chunk;
+        }
+
+        /// <summary>One entry read ahead, and its value once decoded.</summary>
+        internal sealed class Slot
+        {
+            public Slot(CacheEntry entry) => Entry = entry;
+
+            public CacheEntry Entry { get; }
+
+            /// <summary>True once <see cref="Result"/> and <see cref="Value"/> hold the decode as <see cref="DecodedAs"/>.</summary>
+            public bool Decoded => DecodedAs != null;
+
+            public Type? DecodedAs { get; private set; }
+
+            public Serialization.DecodeResult Result { get; private set; }
+
+            public object? Value { get; private set; }
+
+            public void SetDecoded(Type type, Serialization.DecodeResult result, object? value)
+            {
+                DecodedAs = type;
+                Result = result;
+                Value = value;
+                Entry.Payload = null; // decoded: the bytes are not needed again
+            }
         }
     }
 }

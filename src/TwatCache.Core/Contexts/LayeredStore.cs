@@ -310,45 +310,77 @@ namespace TwatCache.Contexts
         // Apart from TryGet so that a memory hit does not pay for this lambda's closure.
         private bool TryGetFromStore(ICacheEngine store, string hash, DateTimeOffset now, Type type, FamilyReadAhead? readAhead, out object? value)
         {
-            var stored = readAhead != null && store is IFamilyReader reader && reader.AllowsReadAhead && readAhead.Covers(hash)
-                ? GetInFamily(store, reader, readAhead, hash, now)
-                : Run(store, "get", s => s.Get(hash, now), null);
+            if (readAhead != null && store is IFamilyReader reader && reader.AllowsReadAhead && readAhead.Covers(hash))
+                return TryGetInFamily(store, reader, readAhead, hash, now, type, out value);
+            var stored = Run(store, "get", s => s.Get(hash, now), null);
+            return Deliver(store, stored, type, out value);
+        }
+
+        // Decodes a store hit and fills L1 with it.
+        private bool Deliver(ICacheEngine store, CacheEntry? stored, Type type, out object? value)
+        {
             if (stored == null || !TryDecode(store, stored, type, out value))
             {
                 value = null;
                 return false;
             }
-            var l1 = _memory;
-            if (l1 != null)
-            {
-                stored.Value = value;
-                stored.Payload = null;
-                l1.Set(stored);
-            }
+            Promote(stored, value);
             return true;
         }
 
-        // A lookup of the read-ahead's family: taken from the read when it holds the key, else from the store;
-        // the store's second hit of the family reads the family.
-        private CacheEntry? GetInFamily(ICacheEngine store, IFamilyReader reader, FamilyReadAhead readAhead, string hash, DateTimeOffset now)
+        private void Promote(CacheEntry stored, object? value)
         {
-            var entry = readAhead.Take(hash, now);
-            if (entry != null)
+            var l1 = _memory;
+            if (l1 == null) return;
+            stored.Value = value;
+            stored.Payload = null;
+            l1.Set(stored);
+        }
+
+        // A lookup of the read-ahead's family: taken from the read when it holds the key (decoded in chunks),
+        // else from the store; the store's second hit of the family reads the family.
+        private bool TryGetInFamily(ICacheEngine store, IFamilyReader reader, FamilyReadAhead readAhead, string hash, DateTimeOffset now, Type type, out object? value)
+        {
+            var slot = readAhead.Take(hash, now);
+            if (slot == null || (slot.Decoded && slot.DecodedAs != type))
             {
-                // Decided on the stored access time, before the read moves it (as a point read decides).
-                bool record = reader.ReadNeedsRecording(entry, now);
-                entry.Touch(now);
-                if (record)
-                {
-                    readAhead.PendingReads.Add(new KeyValuePair<string, DateTimeOffset>(hash, now));
-                    if (readAhead.PendingReads.Count >= FamilyReadAhead.RecordBatch) RecordPending(store, reader, readAhead);
-                }
-                return entry;
+                var stored = Run(store, "get", s => s.Get(hash, now), null);
+                if (stored != null && readAhead.CountStoreHit())
+                    readAhead.Fill(Run(store, "read_family", _ => reader.ReadFamily(readAhead.Prefix, now, FamilyReadAhead.ByteBudget), null));
+                return Deliver(store, stored, type, out value);
             }
-            entry = Run(store, "get", s => s.Get(hash, now), null);
-            if (entry != null && readAhead.CountStoreHit())
-                readAhead.Fill(Run(store, "read_family", _ => reader.ReadFamily(readAhead.Prefix, now, FamilyReadAhead.ByteBudget), null));
-            return entry;
+            var entry = slot.Entry;
+            // Decided on the stored access time, before the read moves it (as a point read decides).
+            bool record = reader.ReadNeedsRecording(entry, now);
+            entry.Touch(now);
+            if (record)
+            {
+                readAhead.PendingReads.Add(new KeyValuePair<string, DateTimeOffset>(hash, now));
+                if (readAhead.PendingReads.Count >= FamilyReadAhead.RecordBatch) RecordPending(store, reader, readAhead);
+            }
+            if (!slot.Decoded) DecodeChunk(readAhead, slot, type);
+            if (slot.Result == DecodeResult.Damaged) Run(store, "remove", s => s.Remove(hash), false);
+            if (slot.Result != DecodeResult.Read)
+            {
+                value = null;
+                return false;
+            }
+            value = slot.Value;
+            Promote(entry, value);
+            return true;
+        }
+
+        // Decodes the taken slot with the next undecoded ones in one call: the serializer's fixed cost per
+        // call (CliXml: a reader and a deserializer) is paid once per chunk.
+        private void DecodeChunk(FamilyReadAhead readAhead, FamilyReadAhead.Slot taken, Type type)
+        {
+            var chunk = readAhead.DecodeChunk(taken);
+            var entries = new CacheEntry[chunk.Count];
+            for (int i = 0; i < entries.Length; i++) entries[i] = chunk[i].Entry;
+            var results = new DecodeResult[entries.Length];
+            var values = new object?[entries.Length];
+            _codec.TryDecodeMany(entries, type, results, values);
+            for (int i = 0; i < entries.Length; i++) chunk[i].SetDecoded(type, results[i], values[i]);
         }
 
         private void RecordPending(ICacheEngine store, IFamilyReader reader, FamilyReadAhead readAhead)

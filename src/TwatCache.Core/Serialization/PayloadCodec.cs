@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TwatCache.Diagnostics;
 using TwatCache.Engines;
 
@@ -63,6 +64,11 @@ namespace TwatCache.Serialization
             if (stored.Payload == null || !PayloadEnvelope.TryOpen(stored.Payload, _secret, out var format, out var body, out _, stored.Key))
                 return DecodeResult.Damaged;
             if (format != _serializer.FormatId) return TryDecodeForeign(stored.Key, format, body, type, out value);
+            return TryDeserialize(body, type, out value);
+        }
+
+        private DecodeResult TryDeserialize(byte[] body, Type type, out object? value)
+        {
             try
             {
                 value = _serializer.Deserialize(body, type);
@@ -71,7 +77,54 @@ namespace TwatCache.Serialization
             catch (Exception)
             {
                 // An unreadable payload (another version, damage) is a miss, never an error for the caller.
+                value = null;
                 return DecodeResult.Damaged;
+            }
+        }
+
+        /// <summary>
+        /// <see cref="TryDecode"/> for several entries, with one call to a serializer that reads many at once
+        /// (<see cref="IBatchDeserializer"/>); when that call fails, each entry is read on its own, so every
+        /// result is what <see cref="TryDecode"/> would answer.
+        /// </summary>
+        public void TryDecodeMany(IReadOnlyList<CacheEntry> stored, Type type, DecodeResult[] results, object?[] values)
+        {
+            var batch = _serializer as IBatchDeserializer;
+            var bodies = new List<byte[]>(stored.Count);
+            var at = new List<int>(stored.Count);
+            for (int i = 0; i < stored.Count; i++)
+            {
+                var entry = stored[i];
+                if (batch == null || entry.Payload == null || !PayloadEnvelope.TryOpen(entry.Payload, _secret, out var format, out var body, out _, entry.Key) || format != _serializer.FormatId)
+                {
+                    results[i] = TryDecode(entry, type, out values[i]);
+                    continue;
+                }
+                bodies.Add(body);
+                at.Add(i);
+            }
+            if (bodies.Count == 0) return;
+            object?[]? read = null;
+            try
+            {
+                read = bodies.Count > 1 ? batch!.DeserializeMany(bodies, type) : null;
+            }
+            catch (Exception)
+            {
+                // Not readable as one batch (a damaged payload among them, say): each on its own below.
+            }
+            for (int j = 0; j < bodies.Count; j++)
+            {
+                int i = at[j];
+                if (read != null && read.Length == bodies.Count)
+                {
+                    values[i] = read[j];
+                    results[i] = IsOfType(read[j], type) ? DecodeResult.Read : DecodeResult.Damaged;
+                }
+                else
+                {
+                    results[i] = TryDeserialize(bodies[j], type, out values[i]);
+                }
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
@@ -54,6 +55,56 @@ namespace TwatCache.PowerShell.Serialization
 
         public static CachedOutput Read(byte[] payload)
         {
+            var parsed = Parse(payload);
+            var values = new object?[parsed.Xml.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (parsed.Xml[i] != null) values[i] = PSSerializer.Deserialize(parsed.Xml[i]);
+            }
+            return parsed.Build(values);
+        }
+
+        /// <summary>
+        /// Reads many payloads with one CliXml deserializer: their items' documents are read as one (each item
+        /// document holds one top-level object whose reference ids only point inside it, and the deserializer
+        /// takes an id's latest definition, so every item comes out as its own document would give it). Throws
+        /// when the combined read does not give one object per item; the caller then reads them one by one.
+        /// </summary>
+        public static CachedOutput[] ReadMany(IReadOnlyList<byte[]> payloads)
+        {
+            var parsed = new Parsed[payloads.Count];
+            var combined = new StringBuilder(CliXmlDocuments.Open);
+            int documents = 0;
+            for (int p = 0; p < parsed.Length; p++)
+            {
+                parsed[p] = Parse(payloads[p]);
+                foreach (var xml in parsed[p].Xml)
+                {
+                    if (xml == null) continue;
+                    CliXmlDocuments.AppendBody(combined, xml);
+                    documents++;
+                }
+            }
+            combined.Append(CliXmlDocuments.Close);
+            var objects = PSSerializer.DeserializeAsList(combined.ToString());
+            if (objects.Length != documents) throw new InvalidDataException($"{documents} stored items read back as {objects.Length} objects.");
+            var results = new CachedOutput[parsed.Length];
+            int next = 0;
+            for (int p = 0; p < parsed.Length; p++)
+            {
+                var values = new object?[parsed[p].Xml.Length];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    if (parsed[p].Xml[i] != null) values[i] = objects[next++];
+                }
+                results[p] = parsed[p].Build(values);
+            }
+            return results;
+        }
+
+        // The layout of one payload, its items' documents not yet deserialized.
+        private static Parsed Parse(byte[] payload)
+        {
             using var stream = new MemoryStream(payload, writable: false);
             using var r = new BinaryReader(stream, new UTF8Encoding(false));
             bool withRecords = Starts(payload, MagicWithRecords);
@@ -62,20 +113,47 @@ namespace TwatCache.PowerShell.Serialization
             int exit = r.ReadInt32();
             int count = r.ReadInt32();
             if (count < 0 || count > payload.Length) throw new InvalidDataException("Bad item count in a stored result.");
-            var items = new object?[count];
+            var xml = new string?[count];
             for (int i = 0; i < count; i++)
             {
                 var kind = r.ReadByte();
                 if (kind == NullItem) continue;
                 if (kind != XmlItem) throw new InvalidDataException($"Unknown item kind {kind} in a stored result.");
-                var xml = r.ReadString();
-                // Scalars are read once and shared; anything mutable stays CliXml and is copied per replay.
-                var value = DeserializedShapes.Restore(PSSerializer.Deserialize(xml));
-                var bare = value is PSObject p ? p.BaseObject : value;
-                items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(xml, value!);
+                xml[i] = r.ReadString();
             }
-            var output = CachedOutput.FromStored(items, hasExit ? exit : (int?)null);
-            return withRecords ? output.WithRecords(StreamRecordCodec.Read(r, count)) : output;
+            return new Parsed(xml, hasExit ? exit : (int?)null, withRecords ? StreamRecordCodec.Read(r, count) : null);
+        }
+
+        private sealed class Parsed
+        {
+            public Parsed(string?[] xml, int? exitCode, IReadOnlyList<StreamRecord>? records)
+            {
+                Xml = xml;
+                ExitCode = exitCode;
+                Records = records;
+            }
+
+            public string?[] Xml { get; }
+
+            public int? ExitCode { get; }
+
+            public IReadOnlyList<StreamRecord>? Records { get; }
+
+            // Scalars are read once and shared; anything mutable stays CliXml and is copied per replay.
+            public CachedOutput Build(object?[] deserialized)
+            {
+                var items = new object?[Xml.Length];
+                for (int i = 0; i < items.Length; i++)
+                {
+                    var xml = Xml[i];
+                    if (xml == null) continue;
+                    var value = DeserializedShapes.Restore(deserialized[i]);
+                    var bare = value is PSObject p ? p.BaseObject : value;
+                    items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(xml, value!);
+                }
+                var output = CachedOutput.FromStored(items, ExitCode);
+                return Records != null ? output.WithRecords(Records) : output;
+            }
         }
     }
 }

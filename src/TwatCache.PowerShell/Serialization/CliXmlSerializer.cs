@@ -14,7 +14,7 @@ namespace TwatCache.PowerShell.Serialization
     /// Objects come back as <c>Deserialized.*</c> property bags. Secrets are refused: a SecureString or
     /// PSCredential anywhere in the first levels of the output is never written.
     /// </summary>
-    public sealed class CliXmlSerializer : ICacheSerializer, IForeignFormatReader
+    public sealed class CliXmlSerializer : ICacheSerializer, IForeignFormatReader, IBatchDeserializer
     {
         /// <summary>Format id of CliXml payloads.</summary>
         public const int Id = 2;
@@ -69,6 +69,17 @@ namespace TwatCache.PowerShell.Serialization
             if (type == typeof(object[])) return ReadOutputList(payload);
             var objects = PSSerializer.DeserializeAsList(Encoding.UTF8.GetString(payload));
             return objects.Length == 1 ? Unwrap(objects[0]) : objects;
+        }
+
+        /// <summary>Stored results of the current format are read with one deserializer (<see cref="CachedOutputPayload.ReadMany"/>); anything else one by one.</summary>
+        object?[] IBatchDeserializer.DeserializeMany(IReadOnlyList<byte[]> payloads, Type type)
+        {
+            bool current = type == typeof(CachedOutput);
+            for (int i = 0; current && i < payloads.Count; i++) current = CachedOutputPayload.IsCurrent(payloads[i]);
+            if (current) return CachedOutputPayload.ReadMany(payloads);
+            var values = new object?[payloads.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = Deserialize(payloads[i], type);
+            return values;
         }
 
         // The stored value of the first format is the output list itself: one top-level collection.

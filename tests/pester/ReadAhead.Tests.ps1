@@ -1,0 +1,112 @@
+# Issue 17: a pipeline of hits reads its block's entries once (the key family) and decodes them in chunks
+# with one CliXml deserializer. Differential: in fresh processes, the same stored results replayed through
+# one pipeline (read-ahead, batch decode) and through one Invoke-Cached call per item (point reads, one
+# document per item, the path every earlier hit took) must come out identical, item by item.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    # Shapes a block commonly returns, several per item: property bags (one with a shared reference),
+    # arrays (also unrolled and -NoEnumerate), hashtables, scalars of many types, $null items, nesting.
+    $script:childScript = @'
+param($Mode, $Count)
+$ErrorActionPreference = 'Stop'
+Import-Module $env:TWATCACHE_TEST_MODULE
+$block = {
+    $n = $_
+    switch ($n % 8) {
+        0 { [pscustomobject]@{ Id = $n; Name = "item $n"; Size = $n * 7; When = [datetime]::new(2026, 1, 1).AddDays($n) } }
+        1 { 1, "two $n", 3.5 }
+        2 { Write-Output -NoEnumerate @($n, @('a', 'b'), @()) }
+        3 { @{ key = $n; list = @(1, 2); nested = @{ deep = "x$n" } } }
+        4 { $null; [guid]::new('00000000-0000-0000-0000-0000000000' + ($n % 90 + 10)); [timespan]::FromSeconds($n) }
+        5 { $s = [pscustomobject]@{ S = "shared $n" }; [pscustomobject]@{ First = $s; Second = $s; Text = "line1`nline2 <&> $n" } }
+        6 { [System.Collections.Generic.List[int]]@($n, $n + 1); [decimal]$n / 3; [char]'q'; $true }
+        7 { Get-Item -LiteralPath $PSHOME | Select-Object Name, Attributes }
+    }
+}
+# A text for one output object: types, type names, values, order, and which objects are the same object.
+# Hashtable entries are sorted: their order depends on per-process string hashing, not on the cache.
+function Shape($x, $seen = [System.Collections.Generic.List[object]]::new()) {
+    if ($null -eq $x) { return 'null' }
+    if ($x -is [psobject] -or -not $x.GetType().IsValueType) {
+        for ($i = 0; $i -lt $seen.Count; $i++) { if ([object]::ReferenceEquals($seen[$i], $x)) { return "#$i" } }
+        $seen.Add($x)
+    }
+    $bare = $x   # (not `$bare = if ...`: an empty array would unroll to nothing)
+    if ($x -is [psobject]) { $bare = $x.psobject.BaseObject }
+    $head = $bare.GetType().FullName + '<' + $(if ($x -is [psobject]) { $x.pstypenames -join '/' }) + '>'
+    if ($bare -is [System.Collections.IDictionary]) {
+        return $head + '@{' + (@($bare.Keys | Sort-Object | ForEach-Object { "$_=" + (Shape $bare[$_] $seen) }) -join ';') + '}'
+    }
+    if ($bare -is [System.Collections.IEnumerable] -and $bare -isnot [string]) {
+        return $head + '[' + (@(foreach ($e in $bare) { Shape $e $seen }) -join ',') + ']'
+    }
+    if ($bare -is [System.Management.Automation.PSCustomObject]) {
+        return $head + '{' + (@($x.psobject.Properties | ForEach-Object { "$($_.Name):$($_.TypeNameOfValue)=" + (Shape $_.Value $seen) }) -join ';') + '}'
+    }
+    $text = if ($bare -is [datetime]) { $bare.ToString('o') } else { [System.Convert]::ToString($bare, [cultureinfo]::InvariantCulture) }
+    return "${head}:$text"
+}
+$before = Get-CacheStats
+$items = 1..$Count
+$lines = switch ($Mode) {
+    'seed'     { $items | Invoke-Cached $block -Ttl 1d | Out-Null }
+    'pipeline' { $items | ForEach-Object { $_ } | Invoke-Cached $block -Ttl 1d | ForEach-Object { Shape $_ } }
+    'single'   { foreach ($i in $items) { $i | Invoke-Cached $block -Ttl 1d | ForEach-Object { Shape $_ } } }
+    'first'    { $items | Invoke-Cached $block -Ttl 1d | Select-Object -First 4 | ForEach-Object { Shape $_ } }
+}
+$after = Get-CacheStats
+$lines
+# This process's lookups (the totals are kept across processes).
+"STATS hits=$($after.Hits - $before.Hits) misses=$($after.Misses - $before.Misses)"
+'@
+    $script:childFile = Join-Path ([IO.Path]::GetTempPath()) ("twatcache-readahead-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -LiteralPath $childFile -Value $childScript -Encoding utf8NoBOM
+    function script:Invoke-Child($Mode, $Count, $Root) {
+        Invoke-ChildPwsh -File $childFile -ArgumentList $Mode, $Count -Root $Root
+    }
+}
+
+AfterAll {
+    Remove-Item -LiteralPath $childFile -ErrorAction SilentlyContinue
+}
+
+Describe 'Read-ahead of a block''s entries' {
+    BeforeEach { $script:root = New-TestCacheRoot }
+    AfterEach { Remove-TestCacheRoot $root }
+
+    It 'replays every stored shape through one pipeline exactly as one call per item does' {
+        $count = 64   # decode chunks of 8, 16, 32 and the rest: every item kind lands in a batch with others
+        $seed = Invoke-Child 'seed' $count $root
+        ($seed | Select-Object -Last 1) | Should -Be "STATS hits=0 misses=$count"
+
+        $pipeline = @(Invoke-Child 'pipeline' $count $root)
+        $single = @(Invoke-Child 'single' $count $root)
+        $pipeline[-1] | Should -Be "STATS hits=$count misses=0"
+        $single[-1] | Should -Be "STATS hits=$count misses=0"
+        $pipeline.Count | Should -BeGreaterThan ($count * 2)   # several objects for most items
+        $pipeline.Count | Should -Be $single.Count
+        for ($i = 0; $i -lt $single.Count; $i++) {
+            if ($pipeline[$i] -ne $single[$i]) { throw "Line $i differs:`npipeline: $($pipeline[$i])`nsingle:   $($single[$i])" }
+        }
+        # The property bags come back as they always did from the store.
+        ($pipeline | Where-Object { $_ -like '*<Deserialized.System.Management.Automation.PSCustomObject/*' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'serves a pipeline that a later command stops early' {
+        $null = Invoke-Child 'seed' 32 $root
+        $first = @(Invoke-Child 'first' 32 $root)
+        $single = @(Invoke-Child 'single' 2 $root)
+        # Items 1 and 2 give four objects (1: three scalars, 2: one array).
+        $first.Count | Should -Be 5
+        $first[0..3] | Should -Be $single[0..3]
+    }
+
+    It 'gives every key of a block the same family, and another block another' {
+        $null = 1..5 | Invoke-Cached { "a $_" } -Ttl 1h
+        $null = 1..5 | Invoke-Cached { "b $_" } -Ttl 1h
+        $families = Get-CacheEntry | Group-Object { $_.Key.Substring(0, 8) }
+        $families.Count | Should -Be 2
+        $families | ForEach-Object { $_.Count | Should -Be 5 }
+    }
+}
