@@ -120,6 +120,28 @@ public sealed class FamilyReadAheadTests : IDisposable
     }
 
     [Fact]
+    public void A_family_larger_than_a_page_is_read_whole_and_without_its_neighbours()
+    {
+        using var engine = new LiteDbEngine(_dir.File("pages.tcdb"));
+        var t0 = _clock.Now;
+        CacheEntry At(string key) => new(key) { Payload = new byte[] { 1 }, Format = 1, Created = t0, LastAccess = t0, SizeBytes = 1 };
+        string Digits(int i) => i.ToString("x24");
+        int count = 2 * LiteDbEngine.FamilyPage + 7;
+        var entries = Enumerable.Range(0, count).Select(i => At("aaaaaaaa" + Digits(i))).ToList();
+        entries.Add(At("aaaaaaa9" + Digits(1)));   // the families just before and after, in key order
+        entries.Add(At("aaaaaaab" + Digits(0)));
+        engine.SetMany(entries);
+
+        var read = engine.ReadFamily("aaaaaaaa", t0, long.MaxValue);
+        Assert.Equal(count, read.Count);
+        Assert.Equal(count, read.Select(e => e.Key).Distinct().Count());
+        Assert.All(read, e => Assert.StartsWith("aaaaaaaa", e.Key));
+
+        var budgeted = engine.ReadFamily("aaaaaaaa", t0, byteBudget: 10);
+        Assert.Equal(10, budgeted.Count);   // one byte each: the budget stops the read
+    }
+
+    [Fact]
     public void Limits_that_evict_by_recent_use_turn_read_ahead_off()
     {
         using var ctx = Open(CacheEngineKind.LiteDb, o => o.MaxEntries = 100);

@@ -26,6 +26,7 @@ $block = {
 }
 # A text for one output object: types, type names, values, order, and which objects are the same object.
 # Hashtable entries are sorted: their order depends on per-process string hashing, not on the cache.
+$streams = { "before $_"; Write-Warning "warning $_"; [pscustomobject]@{ N = $_ }; Write-Information "info $_" }
 function Shape($x, $seen = [System.Collections.Generic.List[object]]::new()) {
     if ($null -eq $x) { return 'null' }
     if ($x -is [psobject] -or -not $x.GetType().IsValueType) {
@@ -54,6 +55,10 @@ $lines = switch ($Mode) {
     'pipeline' { $items | ForEach-Object { $_ } | Invoke-Cached $block -Ttl 1d | ForEach-Object { Shape $_ } }
     'single'   { foreach ($i in $items) { $i | Invoke-Cached $block -Ttl 1d | ForEach-Object { Shape $_ } } }
     'first'    { $items | Invoke-Cached $block -Ttl 1d | Select-Object -First 4 | ForEach-Object { Shape $_ } }
+    # -ReplayStreams: warnings and information records come back in their places among the output.
+    'seed-streams'     { $items | Invoke-Cached $streams -Ttl 1d -ReplayStreams 3>$null 6>$null | Out-Null }
+    'pipeline-streams' { $items | Invoke-Cached $streams -Ttl 1d -ReplayStreams 3>&1 6>&1 | ForEach-Object { Shape $_ } }
+    'single-streams'   { foreach ($i in $items) { $i | Invoke-Cached $streams -Ttl 1d -ReplayStreams 3>&1 6>&1 | ForEach-Object { Shape $_ } } }
 }
 $after = Get-CacheStats
 $lines
@@ -91,6 +96,19 @@ Describe 'Read-ahead of a block''s entries' {
         }
         # The property bags come back as they always did from the store.
         ($pipeline | Where-Object { $_ -like '*<Deserialized.System.Management.Automation.PSCustomObject/*' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'replays -ReplayStreams records in their places, as one call per item does' {
+        $count = 20
+        $null = Invoke-Child 'seed-streams' $count $root
+        $pipeline = @(Invoke-Child 'pipeline-streams' $count $root)
+        $single = @(Invoke-Child 'single-streams' $count $root)
+        $pipeline[-1] | Should -Be "STATS hits=$count misses=0"
+        $pipeline.Count | Should -Be (4 * $count + 1)
+        ($pipeline | Select-Object -Index 1) | Should -BeLike '*warning 1'
+        for ($i = 0; $i -lt $single.Count; $i++) {
+            if ($pipeline[$i] -ne $single[$i]) { throw "Line $i differs:`npipeline: $($pipeline[$i])`nsingle:   $($single[$i])" }
+        }
     }
 
     It 'serves a pipeline that a later command stops early' {

@@ -365,8 +365,10 @@ namespace TwatCache.Contexts
                 value = null;
                 return false;
             }
+            // Not copied into L1: the read-ahead is this pipeline's memory layer, and a pipeline of thousands of
+            // distinct keys would fill L1 with entries nobody asks for again (heap, collections); a later call
+            // for the key reads the store, or its own read-ahead.
             value = slot.Value;
-            Promote(entry, value);
             return true;
         }
 

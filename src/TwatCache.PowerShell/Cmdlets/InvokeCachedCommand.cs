@@ -352,7 +352,7 @@ namespace TwatCache.PowerShell.Cmdlets
                 }
                 else
                 {
-                    canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn, null, out description);
+                    canonical = InvocationKey.ForBlock(_block!, ArgumentList, hasItem, item, SessionState, _dependsOn, null, _verbose, out description);
                     return ctx.HashKey(canonical, _family!);
                 }
                 return ctx.HashKey(canonical);

@@ -32,7 +32,7 @@ namespace TwatCache.PowerShell.Explain
         public IReadOnlyList<KeyPart> PartsOfBlock(BlockAnalysis block, object?[]? arguments, bool hasItem, object? item, SessionState state, DependsOnFiles? files)
         {
             KeyPartsRecorder? recorder = null;
-            var canonical = InvocationKey.ForBlock(block, arguments, hasItem, item, state, files, w => recorder = new KeyPartsRecorder(w), out _);
+            var canonical = InvocationKey.ForBlock(block, arguments, hasItem, item, state, files, w => recorder = new KeyPartsRecorder(w), describe: false, out _);
             return recorder!.Finish(canonical, _context.HashKey);
         }
 

@@ -28,14 +28,16 @@ namespace TwatCache.PowerShell.Keys
 
         /// <summary>Canonical bytes of a block invocation.</summary>
         public static byte[] ForBlock(BlockAnalysis block, object?[]? arguments, bool hasItem, object? item, SessionState state, out string description)
-            => ForBlock(block, arguments, hasItem, item, state, null, null, out description);
+            => ForBlock(block, arguments, hasItem, item, state, null, null, describe: true, out description);
 
         /// <summary>
         /// Canonical bytes of a block invocation, with the <c>-DependsOn</c> files (when given, appended last: a
         /// call without them keeps its key) and, when <paramref name="parts"/> is given, the parts noted in it.
+        /// The <paramref name="description"/> (for -Verbose) is empty unless <paramref name="describe"/>: it costs a
+        /// string builder per pipeline item.
         /// </summary>
         internal static byte[] ForBlock(BlockAnalysis block, object?[]? arguments, bool hasItem, object? item, SessionState state,
-            DependsOnFiles? files, Func<CanonicalKeyWriter, KeyPartsRecorder>? parts, out string description)
+            DependsOnFiles? files, Func<CanonicalKeyWriter, KeyPartsRecorder>? parts, bool describe, out string description)
         {
             var writer = new CanonicalKeyWriter();
             var recorder = parts?.Invoke(writer);
@@ -79,6 +81,13 @@ namespace TwatCache.PowerShell.Keys
             CommandDefinitions.Write(walk, block.CommandNames, state, recorder);
             files?.Write(writer, recorder);
 
+            description = describe ? Describe(block, arguments, hasItem, drive, files) : string.Empty;
+            return writer.ToArray();
+        }
+
+        private static string Describe(BlockAnalysis block, object?[]? arguments, bool hasItem, PSDriveInfo drive, DependsOnFiles? files)
+        {
+            var vars = block.FreeVariables;
             var sb = new StringBuilder("block text");
             if (arguments != null && arguments.Length > 0) sb.Append($", {arguments.Length} argument(s)");
             if (hasItem) sb.Append(", pipeline item");
@@ -86,8 +95,7 @@ namespace TwatCache.PowerShell.Keys
             sb.Append(", location ").Append(drive.Name).Append(':').Append(drive.CurrentLocation);
             if (block.CommandNames.Count > 0) sb.Append(", commands: ").Append(string.Join(", ", block.CommandNames));
             if (files != null) sb.Append(", ").Append(files.Files.Count).Append(" -DependsOn file(s)");
-            description = sb.ToString();
-            return writer.ToArray();
+            return sb.ToString();
         }
 
         private static void WriteDrive(CanonicalKeyWriter writer, PSDriveInfo drive)

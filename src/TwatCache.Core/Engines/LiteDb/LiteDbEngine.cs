@@ -256,21 +256,50 @@ namespace TwatCache.Engines
         public bool AllowsReadAhead => !TrackEveryAccess;
 
         /// <inheritdoc />
-        /// <remarks>One range scan of the primary index: block keys begin with their family.</remarks>
-        public IReadOnlyList<CacheEntry> ReadFamily(string prefix, DateTimeOffset now, long byteBudget) => Retry(() => _db.Run(entries =>
+        /// <remarks>
+        /// A range scan of the primary index (block keys begin with their family), in pages of
+        /// <see cref="FamilyPage"/> documents, each its own operation: between two pages a process waiting for
+        /// the file gets it (see <see cref="LeasedDatabase.MaxHold"/>), so a large family never holds the lease
+        /// for the whole read.
+        /// </remarks>
+        public IReadOnlyList<CacheEntry> ReadFamily(string prefix, DateTimeOffset now, long byteBudget)
         {
             var found = new List<CacheEntry>();
             long bytes = 0;
-            foreach (var doc in entries.Find(Query.StartsWith("_id", prefix)))
+            string? after = null;
+            while (true)
             {
-                var entry = FromDocument(doc, withPayload: true);
-                if (entry.IsExpiredAt(now)) continue; // a point read deals with it (purge or fail-safe)
-                bytes += entry.Payload?.Length ?? 0;
-                if (bytes > byteBudget) break;
-                found.Add(entry);
+                var page = Retry(() => _db.Run(entries => ReadFamilyPage(entries, prefix, after)));
+                foreach (var entry in page)
+                {
+                    if (entry.IsExpiredAt(now)) continue; // a point read deals with it (purge or fail-safe)
+                    bytes += entry.Payload?.Length ?? 0;
+                    if (bytes > byteBudget) return found;
+                    found.Add(entry);
+                }
+                if (page.Count < FamilyPage) return found;
+                after = page[page.Count - 1].Key;
             }
-            return found;
-        }));
+        }
+
+        /// <summary>Documents per page of <see cref="ReadFamily"/>.</summary>
+        internal const int FamilyPage = 1000;
+
+        // Keys are hex digits, so every key of the family lies between the prefix and the prefix followed by 'g'
+        // (under ordinal and culture collation alike); the bound is inclusive, so the previous page's last key is skipped.
+        private List<CacheEntry> ReadFamilyPage(ILiteCollection<BsonDocument> entries, string prefix, string? after)
+        {
+            var page = new List<CacheEntry>(FamilyPage);
+            foreach (var doc in entries.Find(Query.Between("_id", after ?? prefix, prefix + "g"), 0, FamilyPage + 1))
+            {
+                var key = doc["_id"].AsString;
+                if (key == after) continue;
+                if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
+                page.Add(FromDocument(doc, withPayload: true));
+                if (page.Count == FamilyPage) break;
+            }
+            return page;
+        }
 
         /// <inheritdoc />
         public bool ReadNeedsRecording(CacheEntry entry, DateTimeOffset now)
