@@ -65,29 +65,35 @@ namespace TwatCache.PowerShell.Serialization
         }
 
         /// <summary>
-        /// Reads many payloads with one CliXml deserializer: their items' documents are read as one (each item
-        /// document holds one top-level object whose reference ids only point inside it, and the deserializer
-        /// takes an id's latest definition, so every item comes out as its own document would give it). Throws
-        /// when the combined read does not give one object per item; the caller then reads them one by one.
+        /// Reads many payloads with few CliXml deserializers: their items' documents are read as one document per
+        /// group of up to <see cref="GroupChars"/> characters (each item document holds one top-level object whose
+        /// reference ids only point inside it, and the deserializer takes an id's latest definition, so every item
+        /// comes out as its own document would give it). Throws when a group does not read back as one object per
+        /// item; the caller then reads them one by one.
         /// </summary>
         public static CachedOutput[] ReadMany(IReadOnlyList<byte[]> payloads)
         {
             var parsed = new Parsed[payloads.Count];
-            var combined = new StringBuilder(CliXmlDocuments.Open);
-            int documents = 0;
+            var documents = new List<string>();
             for (int p = 0; p < parsed.Length; p++)
             {
                 parsed[p] = Parse(payloads[p]);
-                foreach (var xml in parsed[p].Xml)
-                {
-                    if (xml == null) continue;
-                    CliXmlDocuments.AppendBody(combined, xml);
-                    documents++;
-                }
+                foreach (var xml in parsed[p].Xml) if (xml != null) documents.Add(xml);
             }
-            combined.Append(CliXmlDocuments.Close);
-            var objects = PSSerializer.DeserializeAsList(combined.ToString());
-            if (objects.Length != documents) throw new InvalidDataException($"{documents} stored items read back as {objects.Length} objects.");
+            var objects = new object?[documents.Count];
+            int start = 0;
+            while (start < documents.Count)
+            {
+                var combined = new StringBuilder(CliXmlDocuments.Open);
+                int end = start;
+                while (end < documents.Count && (end == start || combined.Length + documents[end].Length < GroupChars))
+                    CliXmlDocuments.AppendBody(combined, documents[end++]);
+                combined.Append(CliXmlDocuments.Close);
+                var group = PSSerializer.DeserializeAsList(combined.ToString());
+                if (group.Length != end - start) throw new InvalidDataException($"{end - start} stored items read back as {group.Length} objects.");
+                Array.Copy(group, 0, objects, start, group.Length);
+                start = end;
+            }
             var results = new CachedOutput[parsed.Length];
             int next = 0;
             for (int p = 0; p < parsed.Length; p++)
@@ -101,6 +107,12 @@ namespace TwatCache.PowerShell.Serialization
             }
             return results;
         }
+
+        /// <summary>
+        /// The most characters one combined document holds (unless one item alone is longer): the string stays
+        /// under the large-object heap's threshold (85,000 bytes), whose allocations cost full collections.
+        /// </summary>
+        internal const int GroupChars = 32 * 1024;
 
         // The layout of one payload, its items' documents not yet deserialized.
         private static Parsed Parse(byte[] payload)

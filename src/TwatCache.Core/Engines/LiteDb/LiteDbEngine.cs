@@ -295,7 +295,13 @@ namespace TwatCache.Engines
                 var key = doc["_id"].AsString;
                 if (key == after) continue;
                 if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
-                page.Add(FromDocument(doc, withPayload: true));
+                // Held until the pipeline takes it: only what serving a hit needs (the listing fields would
+                // double what a large family keeps in memory).
+                var entry = FromDocument(doc, withPayload: true);
+                entry.Label = null;
+                entry.KeyParts = null;
+                entry.Tags = Array.Empty<string>();
+                page.Add(entry);
                 if (page.Count == FamilyPage) break;
             }
             return page;
