@@ -135,13 +135,21 @@ namespace TwatCache.PowerShell.Serialization
         internal sealed class FrozenItem
         {
             private object? _unclaimed;
+            private string? _xml;
+            // Or, for an item read from a payload, its UTF-8 text there: decoded only if a second thaw or a
+            // write needs it (a pipeline's read-ahead replays each item once and never does).
+            private readonly StoredText _stored;
 
-            public FrozenItem(string xml) => Xml = xml;
+            public FrozenItem(string xml) => _xml = xml;
 
             // An item just read from a payload was deserialized once already: the first thaw takes that copy.
-            public FrozenItem(string xml, object firstCopy) : this(xml) => _unclaimed = firstCopy;
+            public FrozenItem(StoredText stored, object firstCopy)
+            {
+                _stored = stored;
+                _unclaimed = firstCopy;
+            }
 
-            public string Xml { get; }
+            public string Xml => _xml ??= _stored.Decode();
 
             public object? Thaw()
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -56,10 +57,10 @@ namespace TwatCache.PowerShell.Serialization
         public static CachedOutput Read(byte[] payload)
         {
             var parsed = Parse(payload);
-            var values = new object?[parsed.Xml.Length];
+            var values = new object?[parsed.Items.Length];
             for (int i = 0; i < values.Length; i++)
             {
-                if (parsed.Xml[i] != null) values[i] = PSSerializer.Deserialize(parsed.Xml[i]);
+                if (!parsed.Items[i].IsNull) values[i] = PSSerializer.Deserialize(parsed.Items[i].Decode());
             }
             return parsed.Build(values);
         }
@@ -74,34 +75,43 @@ namespace TwatCache.PowerShell.Serialization
         public static CachedOutput[] ReadMany(IReadOnlyList<byte[]> payloads)
         {
             var parsed = new Parsed[payloads.Count];
-            var documents = new List<string>();
+            var documents = new List<StoredText>();
             for (int p = 0; p < parsed.Length; p++)
             {
                 parsed[p] = Parse(payloads[p]);
-                foreach (var xml in parsed[p].Xml) if (xml != null) documents.Add(xml);
+                foreach (var text in parsed[p].Items) if (!text.IsNull) documents.Add(text);
             }
             var objects = new object?[documents.Count];
-            int start = 0;
-            while (start < documents.Count)
+            var buffer = ArrayPool<char>.Shared.Rent(GroupChars);
+            try
             {
-                var combined = new StringBuilder(CliXmlDocuments.Open);
-                int end = start;
-                while (end < documents.Count && (end == start || combined.Length + documents[end].Length < GroupChars))
-                    CliXmlDocuments.AppendBody(combined, documents[end++]);
-                combined.Append(CliXmlDocuments.Close);
-                var group = PSSerializer.DeserializeAsList(combined.ToString());
-                if (group.Length != end - start) throw new InvalidDataException($"{end - start} stored items read back as {group.Length} objects.");
-                Array.Copy(group, 0, objects, start, group.Length);
-                start = end;
+                int start = 0;
+                while (start < documents.Count)
+                {
+                    var combined = new StringBuilder(GroupChars + CliXmlDocuments.Open.Length + CliXmlDocuments.Close.Length);
+                    combined.Append(CliXmlDocuments.Open);
+                    int end = start;
+                    while (end < documents.Count && (end == start || combined.Length + documents[end].Count < GroupChars))
+                        CliXmlDocuments.AppendBody(combined, documents[end++], ref buffer);
+                    combined.Append(CliXmlDocuments.Close);
+                    var group = PSSerializer.DeserializeAsList(combined.ToString());
+                    if (group.Length != end - start) throw new InvalidDataException($"{end - start} stored items read back as {group.Length} objects.");
+                    Array.Copy(group, 0, objects, start, group.Length);
+                    start = end;
+                }
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
             }
             var results = new CachedOutput[parsed.Length];
             int next = 0;
             for (int p = 0; p < parsed.Length; p++)
             {
-                var values = new object?[parsed[p].Xml.Length];
+                var values = new object?[parsed[p].Items.Length];
                 for (int i = 0; i < values.Length; i++)
                 {
-                    if (parsed[p].Xml[i] != null) values[i] = objects[next++];
+                    if (!parsed[p].Items[i].IsNull) values[i] = objects[next++];
                 }
                 results[p] = parsed[p].Build(values);
             }
@@ -114,38 +124,75 @@ namespace TwatCache.PowerShell.Serialization
         /// </summary>
         internal const int GroupChars = 32 * 1024;
 
-        // The layout of one payload, its items' documents not yet deserialized.
+        // The layout of one payload, its items' documents not yet decoded: the bytes BinaryWriter wrote (a
+        // length-prefixed UTF-8 string per item), read in place; BinaryReader allocated buffers per payload.
         private static Parsed Parse(byte[] payload)
         {
-            using var stream = new MemoryStream(payload, writable: false);
-            using var r = new BinaryReader(stream, new UTF8Encoding(false));
             bool withRecords = Starts(payload, MagicWithRecords);
-            r.ReadBytes(Magic.Length);
-            bool hasExit = r.ReadBoolean();
-            int exit = r.ReadInt32();
-            int count = r.ReadInt32();
+            int at = Magic.Length;
+            bool hasExit = ReadByte(payload, ref at) != 0;
+            int exit = ReadInt32(payload, ref at);
+            int count = ReadInt32(payload, ref at);
             if (count < 0 || count > payload.Length) throw new InvalidDataException("Bad item count in a stored result.");
-            var xml = new string?[count];
+            var items = new StoredText[count];
             for (int i = 0; i < count; i++)
             {
-                var kind = r.ReadByte();
+                var kind = ReadByte(payload, ref at);
                 if (kind == NullItem) continue;
                 if (kind != XmlItem) throw new InvalidDataException($"Unknown item kind {kind} in a stored result.");
-                xml[i] = r.ReadString();
+                int length = Read7BitLength(payload, ref at);
+                if (length > payload.Length - at) throw new InvalidDataException("A stored item runs past the end of its result.");
+                items[i] = new StoredText(payload, at, length);
+                at += length;
             }
-            return new Parsed(xml, hasExit ? exit : (int?)null, withRecords ? StreamRecordCodec.Read(r, count) : null);
+            IReadOnlyList<StreamRecord>? records = null;
+            if (withRecords)
+            {
+                using var stream = new MemoryStream(payload, at, payload.Length - at, writable: false);
+                using var r = new BinaryReader(stream, new UTF8Encoding(false));
+                records = StreamRecordCodec.Read(r, count);
+            }
+            return new Parsed(items, hasExit ? exit : (int?)null, records);
+        }
+
+        private static byte ReadByte(byte[] payload, ref int at)
+        {
+            if (at >= payload.Length) throw new InvalidDataException("A stored result ends early.");
+            return payload[at++];
+        }
+
+        // Little-endian, as BinaryWriter writes.
+        private static int ReadInt32(byte[] payload, ref int at)
+        {
+            if (payload.Length - at < 4) throw new InvalidDataException("A stored result ends early.");
+            int value = payload[at] | payload[at + 1] << 8 | payload[at + 2] << 16 | payload[at + 3] << 24;
+            at += 4;
+            return value;
+        }
+
+        // BinaryWriter's string length: 7 bits per byte, low bits first, at most five bytes.
+        private static int Read7BitLength(byte[] payload, ref int at)
+        {
+            int value = 0;
+            for (int shift = 0; shift < 35; shift += 7)
+            {
+                byte b = ReadByte(payload, ref at);
+                value |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) return value >= 0 ? value : throw new InvalidDataException("Bad item length in a stored result.");
+            }
+            throw new InvalidDataException("Bad item length in a stored result.");
         }
 
         private sealed class Parsed
         {
-            public Parsed(string?[] xml, int? exitCode, IReadOnlyList<StreamRecord>? records)
+            public Parsed(StoredText[] items, int? exitCode, IReadOnlyList<StreamRecord>? records)
             {
-                Xml = xml;
+                Items = items;
                 ExitCode = exitCode;
                 Records = records;
             }
 
-            public string?[] Xml { get; }
+            public StoredText[] Items { get; }
 
             public int? ExitCode { get; }
 
@@ -154,14 +201,13 @@ namespace TwatCache.PowerShell.Serialization
             // Scalars are read once and shared; anything mutable stays CliXml and is copied per replay.
             public CachedOutput Build(object?[] deserialized)
             {
-                var items = new object?[Xml.Length];
+                var items = new object?[Items.Length];
                 for (int i = 0; i < items.Length; i++)
                 {
-                    var xml = Xml[i];
-                    if (xml == null) continue;
+                    if (Items[i].IsNull) continue;
                     var value = DeserializedShapes.Restore(deserialized[i]);
                     var bare = value is PSObject p ? p.BaseObject : value;
-                    items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(xml, value!);
+                    items[i] = CachedOutput.IsImmutableScalar(bare) && !(value is PSObject) ? bare : (object)new CachedOutput.FrozenItem(Items[i], value!);
                 }
                 var output = CachedOutput.FromStored(items, ExitCode);
                 return Records != null ? output.WithRecords(Records) : output;

@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Text;
 
@@ -17,14 +16,20 @@ namespace TwatCache.PowerShell.Serialization
         public const string Close = "</Objs>";
 
         /// <summary>Appends what lies inside <paramref name="document"/>'s root; throws when it is not shaped as PowerShell writes it.</summary>
-        public static void AppendBody(StringBuilder combined, string document)
+        public static void AppendBody(StringBuilder combined, StoredText document, ref char[] buffer)
         {
-            int end = document.Length;
-            while (end > 0 && char.IsWhiteSpace(document[end - 1])) end--;
-            if (!document.StartsWith(Open, StringComparison.Ordinal) || end - Close.Length < Open.Length
-                || string.CompareOrdinal(document, end - Close.Length, Close, 0, Close.Length) != 0)
+            int length = document.DecodeInto(ref buffer);
+            int end = length;
+            while (end > 0 && char.IsWhiteSpace(buffer[end - 1])) end--;
+            if (end - Close.Length < Open.Length || !Matches(buffer, 0, Open) || !Matches(buffer, end - Close.Length, Close))
                 throw new InvalidDataException("A stored item is not a CliXml document as PowerShell writes it.");
-            combined.Append(document, Open.Length, end - Close.Length - Open.Length);
+            combined.Append(buffer, Open.Length, end - Close.Length - Open.Length);
+        }
+
+        private static bool Matches(char[] buffer, int at, string text)
+        {
+            for (int i = 0; i < text.Length; i++) if (buffer[at + i] != text[i]) return false;
+            return true;
         }
     }
 }
