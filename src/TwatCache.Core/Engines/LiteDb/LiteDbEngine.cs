@@ -241,15 +241,26 @@ namespace TwatCache.Engines
         // when the document changed (the caller updates it).
         private bool TouchDocument(BsonDocument doc, CacheEntry entry, DateTimeOffset now)
         {
+            if (!Touch(entry, now)) return false;
+            WriteAccess(doc, entry, now, Sequence.Next());
+            return true;
+        }
+
+        // Applies a read at now to the entry; true when the store must record it.
+        private bool Touch(CacheEntry entry, DateTimeOffset now)
+        {
             var storedAccess = entry.LastAccess;
             entry.Touch(now);
-            if (!TrackEveryAccess && !NeedsAccessWrite(entry, storedAccess, now)) return false;
-            entry.AccessSequence = Sequence.Next();
+            return TrackEveryAccess || NeedsAccessWrite(entry, storedAccess, now);
+        }
+
+        private static void WriteAccess(BsonDocument doc, CacheEntry entry, DateTimeOffset now, long sequence)
+        {
+            entry.AccessSequence = sequence;
             doc["access"] = now.UtcTicks;
             doc["hits"] = entry.Hits;
             doc["aseq"] = entry.AccessSequence;
             if (entry.Expires.HasValue) doc["expires"] = entry.Expires.Value.UtcTicks;
-            return true;
         }
 
         /// <inheritdoc />
@@ -312,18 +323,27 @@ namespace TwatCache.Engines
             => TrackEveryAccess || NeedsAccessWrite(entry, entry.LastAccess, now);
 
         /// <inheritdoc />
-        /// <remarks>Each document is read again (another process may have rewritten it since) and the changed ones are updated in one transaction.</remarks>
+        /// <remarks>
+        /// The documents are read again (another process may have rewritten them since) in one query, the changed
+        /// ones get consecutive access sequence numbers from one reservation and are updated in one transaction:
+        /// a day-old pipeline of hits records each of its reads once, and one by one that cost more than the hit.
+        /// </remarks>
         public void RecordReads(IReadOnlyList<KeyValuePair<string, DateTimeOffset>> reads) => Retry(() => _db.Run(entries =>
         {
-            var changed = new List<BsonDocument>();
+            var ids = new BsonArray(reads.Select(r => r.Key).Distinct(StringComparer.Ordinal).Select(k => new BsonValue(k)));
+            var docs = new Dictionary<string, BsonDocument>(StringComparer.Ordinal);
+            foreach (var doc in entries.Find(Query.In("_id", ids))) docs[doc["_id"].AsString] = doc;
+            var touched = new List<(BsonDocument Doc, CacheEntry Entry, DateTimeOffset At)>();
             foreach (var read in reads)
             {
-                var doc = FindById(entries, read.Key);
-                if (doc == null) continue;
+                if (!docs.TryGetValue(read.Key, out var doc)) continue;
                 var entry = FromDocument(doc, withPayload: false);
-                if (!entry.IsExpiredAt(read.Value) && TouchDocument(doc, entry, read.Value)) changed.Add(doc);
+                if (!entry.IsExpiredAt(read.Value) && Touch(entry, read.Value)) touched.Add((doc, entry, read.Value));
             }
-            return changed.Count == 0 ? 0 : entries.Update(changed);
+            if (touched.Count == 0) return 0;
+            long sequence = Sequence.Reserve(touched.Count);
+            foreach (var t in touched) WriteAccess(t.Doc, t.Entry, t.At, sequence++);
+            return entries.Update(touched.Select(t => t.Doc));
         }));
 
         /// <inheritdoc />
