@@ -99,7 +99,7 @@ public sealed class FamilyReadAheadTests : IDisposable
     {
         using (var writer = Open(CacheEngineKind.LiteDb))
             Seed(writer, BlockA, 20);
-        _clock.Advance(LiteDbEngine.AccessWriteInterval + TimeSpan.FromMinutes(1));
+        _clock.Advance(LiteDbEngine.ReadAheadAccessWriteInterval + TimeSpan.FromMinutes(1));
         var readAt = _clock.Now;
         using var ctx = Open(CacheEngineKind.LiteDb);
         var readAhead = ctx.StartReadAhead(ctx.FamilyOf(BlockA))!;
@@ -117,6 +117,31 @@ public sealed class FamilyReadAheadTests : IDisposable
             Assert.All(stored, e => Assert.Equal(readAt, e.LastAccess));
             Assert.All(stored, e => Assert.Equal(1, e.Hits));
         }
+    }
+
+    [Fact]
+    public void Within_a_week_only_the_reads_of_sliding_entries_are_written_back()
+    {
+        using (var writer = Open(CacheEngineKind.LiteDb))
+        {
+            Seed(writer, BlockA, 10);
+            writer.SetByHash(Key(writer, BlockA, 10), 100, typeof(int), new CacheEntryOptions { SlidingTtl = TimeSpan.FromDays(2) });
+        }
+        _clock.Advance(TimeSpan.FromDays(1));   // past the hourly write-back of single lookups
+        var readAt = _clock.Now;
+        using var ctx = Open(CacheEngineKind.LiteDb);
+        var readAhead = ctx.StartReadAhead(ctx.FamilyOf(BlockA))!;
+        for (int i = 0; i <= 10; i++) Assert.Equal(GetOrRunStatus.Hit, Lookup(ctx, readAhead, Key(ctx, BlockA, i)).Status);
+        ctx.FinishReadAhead(readAhead);
+
+        using var other = new LiteDbEngine(ctx.StorePath!);
+        var stored = other.List().ToDictionary(e => e.Key);
+        var sliding = stored[Key(ctx, BlockA, 10)];
+        Assert.Equal(readAt, sliding.LastAccess);                      // its expiry moved with the read
+        Assert.Equal(readAt + TimeSpan.FromDays(2), sliding.Expires);
+        // The others: the two point reads before the family was read wrote back (hourly rule); the eight
+        // served by the read-ahead did not.
+        Assert.Equal(8, Enumerable.Range(0, 10).Count(i => stored[Key(ctx, BlockA, i)].LastAccess < readAt));
     }
 
     [Fact]
