@@ -169,8 +169,9 @@ namespace TwatCache.PowerShell.Cmdlets
             _block = BlockAnalysis.Of(ScriptBlock);
             if (Key == null)
             {
-                _family = _context!.FamilyOf(_block.Fingerprint);
-                if (!_wholeInput && !Refresh) _readAhead = _context.StartReadAhead(_family);
+                _family = _block.FamilyIn(_context!);
+                // Only a pipeline makes more than one lookup per call.
+                if (!_wholeInput && !Refresh && MyInvocation.ExpectingInput) _readAhead = _context!.StartReadAhead(_family);
             }
             WarnIfSelfModified(_block);
             ReadDependsOnAndExpiresAt();

@@ -49,6 +49,19 @@ namespace TwatCache.PowerShell.Keys
         /// <summary>XxHash128 of the block's text.</summary>
         public byte[] Fingerprint { get; }
 
+        // The family of the block's keys in the namespace last asked for (a call per item of a loop asks again).
+        private volatile Tuple<string, string>? _family;
+
+        /// <summary>The family of this block's keys in <paramref name="context"/>'s namespace (<see cref="CacheContext"/>'s FamilyOf), kept for the last one asked.</summary>
+        internal string FamilyIn(CacheContext context)
+        {
+            var known = _family;
+            if (known != null && string.Equals(known.Item1, context.Name, StringComparison.Ordinal)) return known.Item2;
+            var family = context.FamilyOf(Fingerprint);
+            _family = Tuple.Create(context.Name, family);
+            return family;
+        }
+
         /// <summary>First non-empty line of the block, for listings.</summary>
         public string Label { get; }
 
