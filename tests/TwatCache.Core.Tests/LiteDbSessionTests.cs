@@ -95,7 +95,13 @@ public sealed class LiteDbSessionTests : IDisposable
             var waiter = Task.Run(() => Assert.Throws<TimeoutException>(() => new StoreLease(dir).Acquire(TimeSpan.FromSeconds(3))));
             var clock = Stopwatch.StartNew();
             bool seen = false;
-            while (!seen && clock.Elapsed < TimeSpan.FromSeconds(3)) seen = lease.SomeoneWaits();
+            // A pause between probes: each probe holds the wait file exclusively for a moment, and a probe in a
+            // tight loop could keep the waiter from ever taking it on a busy machine (a fresh-clone run failed so).
+            while (!seen && clock.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                seen = lease.SomeoneWaits();
+                if (!seen) Thread.Sleep(5);
+            }
             Assert.True(seen, "the holder never saw the waiter");
             await waiter; // rethrows when the second holder got the lease or failed otherwise
         }
