@@ -100,7 +100,12 @@ function Invoke-Build {
 function Read-TrxCounts([string] $Path) {
     [xml] $trx = Get-Content $Path -Raw
     $c = $trx.TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
+    # The failed tests' names and first message lines, repeated beside the closing line.
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    $names = @(Select-Xml -Xml $trx -XPath "//t:UnitTestResult[@outcome!='Passed' and @outcome!='NotExecuted']" -Namespace $ns | ForEach-Object {
+        '{0}: {1}' -f $_.Node.testName, ((($_.Node.Output.ErrorInfo.Message) -as [string]) -split "`n")[0]
+    })
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; FailedNames = $names }
 }
 
 function Invoke-TestServerBuild {
@@ -145,6 +150,7 @@ function Invoke-Test {
     $passed = $xunit.Passed + $p.Passed
     $failed = $xunit.Failed + $p.Failed
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed++ }  # a crashed test host counts as a failure
+    foreach ($name in @($xunit.FailedNames) + @($p.FailedNames)) { if ($name) { Write-Host "FAILED: $name" -ForegroundColor Red } }
     Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $p.Passed, $p.Failed)
     Write-Output "Tests: $passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     Runs the Pester suite in its own pwsh process (so the module under test loads fresh) and writes
-    a JSON summary { Passed, Failed } for build.ps1.
+    a JSON summary { Passed, Failed, FailedNames } for build.ps1.
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
@@ -22,4 +22,11 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -Path $SummaryPath
+# Names and first message lines of what failed: build.ps1 repeats them beside its closing line, where a
+# CI log that keeps only its tail still shows them.
+$names = @(
+    foreach ($t in $result.Failed) { '{0}: {1}' -f $t.ExpandedPath, (@($t.ErrorRecord)[0].ToString() -split "`n")[0] }
+    foreach ($b in $result.FailedBlocks) { 'block {0}: {1}' -f $b.ExpandedPath, (@($b.ErrorRecord)[0].ToString() -split "`n")[0] }
+    foreach ($c in $result.FailedContainers) { 'file {0}: {1}' -f $c.Item, (@($c.ErrorRecord)[0].ToString() -split "`n")[0] }
+)
+@{ Passed = $result.PassedCount; Failed = $failed; FailedNames = $names } | ConvertTo-Json -Depth 3 | Set-Content -Path $SummaryPath
