@@ -25,8 +25,8 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
 # Names and first message lines of what failed: build.ps1 repeats them beside its closing line, where a
 # CI log that keeps only its tail still shows them.
 $names = @(
-    foreach ($t in $result.Failed) { '{0}: {1}' -f $t.ExpandedPath, (@($t.ErrorRecord)[0].ToString() -split "`n")[0] }
-    foreach ($b in $result.FailedBlocks) { 'block {0}: {1}' -f $b.ExpandedPath, (@($b.ErrorRecord)[0].ToString() -split "`n")[0] }
-    foreach ($c in $result.FailedContainers) { 'file {0}: {1}' -f $c.Item, (@($c.ErrorRecord)[0].ToString() -split "`n")[0] }
+    foreach ($t in $result.Failed) { '{0}: {1}' -f $t.ExpandedPath, ("$(@($t.ErrorRecord)[0])" -split "`n")[0] }
+    foreach ($b in $result.FailedBlocks) { 'block {0}: {1}' -f $b.ExpandedPath, ("$(@($b.ErrorRecord)[0])" -split "`n")[0] }
+    foreach ($c in $result.FailedContainers) { 'file {0}: {1}' -f $c.Item, ("$(@($c.ErrorRecord)[0])" -split "`n")[0] }
 )
 @{ Passed = $result.PassedCount; Failed = $failed; FailedNames = $names } | ConvertTo-Json -Depth 3 | Set-Content -Path $SummaryPath
