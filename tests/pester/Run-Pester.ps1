@@ -24,9 +24,10 @@ $result = Invoke-Pester -Configuration $config
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 # Names and first message lines of what failed: build.ps1 repeats them beside its closing line, where a
 # CI log that keeps only its tail still shows them.
+function Get-FirstErrorLine($ErrorRecords) { ("$(@($ErrorRecords)[0])" -split "`n")[0] }
 $names = @(
-    foreach ($t in $result.Failed) { '{0}: {1}' -f $t.ExpandedPath, ("$(@($t.ErrorRecord)[0])" -split "`n")[0] }
-    foreach ($b in $result.FailedBlocks) { 'block {0}: {1}' -f $b.ExpandedPath, ("$(@($b.ErrorRecord)[0])" -split "`n")[0] }
-    foreach ($c in $result.FailedContainers) { 'file {0}: {1}' -f $c.Item, ("$(@($c.ErrorRecord)[0])" -split "`n")[0] }
+    foreach ($t in $result.Failed) { '{0}: {1}' -f $t.ExpandedPath, (Get-FirstErrorLine $t.ErrorRecord) }
+    foreach ($b in $result.FailedBlocks) { 'block {0}: {1}' -f $b.ExpandedPath, (Get-FirstErrorLine $b.ErrorRecord) }
+    foreach ($c in $result.FailedContainers) { 'file {0}: {1}' -f $c.Item, (Get-FirstErrorLine $c.ErrorRecord) }
 )
 @{ Passed = $result.PassedCount; Failed = $failed; FailedNames = $names } | ConvertTo-Json -Depth 3 | Set-Content -Path $SummaryPath
