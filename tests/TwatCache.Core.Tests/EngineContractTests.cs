@@ -224,7 +224,7 @@ public sealed class LiteDbEngineTests : EngineContractTests
         var e = Entry("a", "1"); e.Tags = new[] { "inventory" };
         _engine.Set(e);
         using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.tcdb"), Connection = LiteDB.ConnectionType.Shared });
-        var plan = db.Execute("EXPLAIN SELECT $._id FROM entries WHERE $.tags[*] ANY = 'inventory'").Current.ToString();
+        var plan = db.Execute("EXPLAIN SELECT $._id FROM " + LiteDbEngine.CollectionName + " WHERE $.tags[*] ANY = 'inventory'").Current.ToString();
         Assert.Contains("\"name\":\"tags\"", plan.Replace(" ", string.Empty));
     }
 
@@ -234,7 +234,7 @@ public sealed class LiteDbEngineTests : EngineContractTests
         // A store written before fail-safe existed has no "stale" or "tags" fields.
         using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Dir.File("store.tcdb"), Connection = LiteDB.ConnectionType.Shared }))
         {
-            db.GetCollection("entries").Insert(new LiteDB.BsonDocument
+            db.GetCollection(LiteDbEngine.CollectionName).Insert(new LiteDB.BsonDocument
             {
                 ["_id"] = "legacy", ["payload"] = new byte[] { 1 }, ["fmt"] = 1, ["created"] = Now.UtcTicks,
                 ["expires"] = (Now + TimeSpan.FromMinutes(1)).UtcTicks, ["sliding"] = 0L, ["access"] = Now.UtcTicks,

@@ -27,6 +27,8 @@ $block = {
 # A text for one output object: types, type names, values, order, and which objects are the same object.
 # Hashtable entries are sorted: their order depends on per-process string hashing, not on the cache.
 $streams = { "before $_"; Write-Warning "warning $_"; [pscustomobject]@{ N = $_ }; Write-Information "info $_" }
+# A new value on every run: a hit is told from a run, and one stored result from another.
+$stamp = { [pscustomobject]@{ Id = $_; Stamp = [guid]::NewGuid().ToString('N') } }
 function Shape($x, $seen = [System.Collections.Generic.List[object]]::new()) {
     if ($null -eq $x) { return 'null' }
     if ($x -is [psobject] -or -not $x.GetType().IsValueType) {
@@ -59,6 +61,11 @@ $lines = switch ($Mode) {
     'seed-streams'     { $items | Invoke-Cached $streams -Ttl 1d -ReplayStreams 3>$null 6>$null | Out-Null }
     'pipeline-streams' { $items | Invoke-Cached $streams -Ttl 1d -ReplayStreams 3>&1 6>&1 | ForEach-Object { Shape $_ } }
     'single-streams'   { foreach ($i in $items) { $i | Invoke-Cached $streams -Ttl 1d -ReplayStreams 3>&1 6>&1 | ForEach-Object { Shape $_ } } }
+    'seed-stamp'     { $items | Invoke-Cached $stamp -Ttl 1d | Out-Null }
+    'pipeline-stamp' { $items | Invoke-Cached $stamp -Ttl 1d | ForEach-Object { "$($_.Id)=$($_.Stamp)" } }
+    'refresh-stamp'  { [int]$Count | Invoke-Cached $stamp -Ttl 1d -Refresh | Out-Null }   # item $Count only (an int, as 1..$Count gives)
+    'remove-stamp'   { $entry = @(Get-CacheEntry | Where-Object { $_.KeyParts -match "(?m)^\`$_ #\w+ = $Count`$" }); if ($entry.Count -ne 1) { throw "found $($entry.Count) entries of item $Count" }; Clear-Cache -Key $entry[0].Key -Confirm:$false }
+    'clear'          { Clear-Cache -Confirm:$false }
 }
 $after = Get-CacheStats
 $lines
@@ -118,6 +125,43 @@ Describe 'Read-ahead of a block''s entries' {
         # Items 1 and 2 give four objects (1: three scalars, 2: one array).
         $first.Count | Should -Be 5
         $first[0..3] | Should -Be $single[0..3]
+    }
+
+    It 'replays a block of more than a store page from its pack in later processes, and never once an entry changed' {
+        $count = 1200   # more than one page of the store's family read: the read writes a pack for the next
+        function Assert-Same($expected, $actual, [int[]] $except = @()) {
+            $actual.Count | Should -Be $expected.Count
+            for ($i = 0; $i -lt $expected.Count - 1; $i++) {
+                if ($except -contains $i) { continue }
+                if ($actual[$i] -ne $expected[$i]) { throw "Line $i differs:`nexpected: $($expected[$i])`nactual:   $($actual[$i])" }
+            }
+        }
+        $store = Join-Path $root 'default.tcdb'
+        $hasPack = { [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($store)).Contains('familychunks') }
+        @(Invoke-Child 'seed-stamp' $count $root)[-1] | Should -Be "STATS hits=0 misses=$count"
+        & $hasPack | Should -BeFalse
+        $first = @(Invoke-Child 'pipeline-stamp' $count $root)    # reads the entries, writes the pack
+        $first[-1] | Should -Be "STATS hits=$count misses=0"
+        & $hasPack | Should -BeTrue
+        $second = @(Invoke-Child 'pipeline-stamp' $count $root)   # from the pack
+        $second[-1] | Should -Be "STATS hits=$count misses=0"
+        Assert-Same $first $second
+
+        # Another process stores a new result for item 7, then removes item 9's: the next pipeline sees both.
+        $null = Invoke-Child 'refresh-stamp' 7 $root
+        $null = Invoke-Child 'remove-stamp' 9 $root
+        $third = @(Invoke-Child 'pipeline-stamp' $count $root)
+        $third[-1] | Should -Be "STATS hits=$($count - 1) misses=1"
+        $third[6] | Should -BeLike '7=*'
+        $third[6] | Should -Not -Be $first[6]
+        $third[8] | Should -BeLike '9=*'
+        $third[8] | Should -Not -Be $first[8]
+        Assert-Same $first $third -except 6, 8
+        $fourth = @(Invoke-Child 'pipeline-stamp' $count $root)
+        Assert-Same $third $fourth
+
+        $null = Invoke-Child 'clear' 0 $root
+        @(Invoke-Child 'pipeline-stamp' $count $root)[-1] | Should -Be "STATS hits=0 misses=$count"
     }
 
     It 'gives every key of a block the same family, and another block another' {

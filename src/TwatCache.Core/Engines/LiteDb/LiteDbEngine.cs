@@ -23,10 +23,14 @@ namespace TwatCache.Engines
     /// </summary>
     internal sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder, IFamilyReader
     {
-        private const string CollectionName = "entries";
+        // Builds before family packs kept entries in "entries"; they would change entries without telling the
+        // packs (see FamilyPacks), so this build keeps its own and drops theirs as it opens the file.
+        internal const string CollectionName = "entries2";
+        internal const string EarlierCollectionName = "entries";
         private const int Attempts = 8;
         private const string TagIndex = "tags";
         private readonly LeasedDatabase _db;
+        private readonly FamilyPacks _packs;
         private readonly LockFileLocks _locks;
         private long _writes;
 
@@ -55,8 +59,10 @@ namespace TwatCache.Engines
             try
             {
                 _db = new LeasedDatabase(Location, CollectionName, _locks.Directory);
+                _packs = new FamilyPacks(_db);
                 Retry(() => _db.RunOnce(entries =>
                 {
+                    _db.DropCollection(EarlierCollectionName);
                     entries.EnsureIndex("expires");
                     entries.EnsureIndex(TagIndex, "$.tags[*]"); // multikey: one index key per tag
                     return 0;
@@ -230,7 +236,7 @@ namespace TwatCache.Engines
             var entry = FromDocument(doc, withPayload: true);
             if (entry.IsExpiredAt(now))
             {
-                if (!entry.IsRetainedAt(now)) entries.Delete(key);
+                if (!entry.IsRetainedAt(now)) Delete(entries, key);
                 return null;
             }
             if (TouchDocument(doc, entry, now)) entries.Update(doc);
@@ -275,12 +281,21 @@ namespace TwatCache.Engines
         /// </remarks>
         public IReadOnlyList<CacheEntry> ReadFamily(string prefix, DateTimeOffset now, long byteBudget)
         {
+            var packed = Retry(() => _packs.TryRead(prefix, now, byteBudget));
+            if (packed != null) return packed;
             var found = new List<CacheEntry>();
             long bytes = 0;
             string? after = null;
+            long? began = null;
             while (true)
             {
-                var page = Retry(() => _db.Run(entries => ReadFamilyPage(entries, prefix, after)));
+                var page = Retry(() => _db.Run(entries =>
+                {
+                    var read = ReadFamilyPage(entries, prefix, after);
+                    // A family of more than a page gets a pack, written from this read if nothing changes meanwhile.
+                    if (after == null && read.Count == FamilyPage) began = _packs.Begin(prefix);
+                    return read;
+                }));
                 foreach (var entry in page)
                 {
                     if (entry.IsExpiredAt(now)) continue; // a point read deals with it (purge or fail-safe)
@@ -288,10 +303,28 @@ namespace TwatCache.Engines
                     if (bytes > byteBudget) return found;
                     found.Add(entry);
                 }
-                if (page.Count < FamilyPage) return found;
+                if (page.Count < FamilyPage) break;
                 after = page[page.Count - 1].Key;
             }
+            if (began.HasValue)
+            {
+                try
+                {
+                    Retry(() => _packs.TryWrite(prefix, began.Value, found));
+                }
+                catch (Exception ex) when (ex is LiteException || ex is IOException)
+                {
+                    // The pack only saves the next read some time; this one has its entries.
+                }
+            }
+            return found;
         }
+
+        /// <summary>Family reads served by a pack so far (a diagnostic for tests and benchmarks).</summary>
+        internal long PackReads => _packs.PacksRead;
+
+        /// <summary>Packs written so far.</summary>
+        internal long PackWrites => _packs.PacksWritten;
 
         /// <summary>Documents per page of <see cref="ReadFamily"/>.</summary>
         internal const int FamilyPage = 1000;
@@ -403,7 +436,7 @@ namespace TwatCache.Engines
             if (doc == null) return null;
             var entry = FromDocument(doc, withPayload: true);
             if (entry.IsRetainedAt(now)) return entry;
-            entries.Delete(key);
+            Delete(entries, key);
             return null;
         }));
 
@@ -415,7 +448,9 @@ namespace TwatCache.Engines
             // index") once an entry has several tags: find the ids through the index, then delete by primary key.
             var ids = new HashSet<BsonValue>();
             foreach (var doc in entries.Query().Where(TagQuery(tag)).Select(IdOnly).ToEnumerable()) ids.Add(doc["_id"]);
-            return ids.Count == 0 ? 0 : entries.DeleteMany(Query.In("_id", ids));
+            if (ids.Count == 0) return 0;
+            _packs.Changed(ids.Select(id => id.AsString));
+            return entries.DeleteMany(Query.In("_id", ids));
         }));
 
         private static readonly BsonExpression IdOnly = BsonExpression.Create("{ _id: $._id }");
@@ -430,7 +465,11 @@ namespace TwatCache.Engines
             if (entry.Payload == null) throw new ArgumentException("The LiteDb engine stores payload bytes; the entry has none.", nameof(entry));
             entry.WriteSequence = entry.AccessSequence = Sequence.Next();
             var doc = ToDocument(entry);
-            Retry(() => _db.Run(entries => entries.Upsert(doc)));
+            Retry(() => _db.Run(entries =>
+            {
+                _packs.Changed(entry.Key);
+                return entries.Upsert(doc);
+            }));
             if (Interlocked.Increment(ref _writes) % PurgeEvery == 0) PurgeSome(entry.LastAccess);
         }
 
@@ -448,7 +487,11 @@ namespace TwatCache.Engines
                 entry.WriteSequence = entry.AccessSequence = sequence++;
                 docs.Add(ToDocument(entry));
             }
-            Retry(() => _db.Run(entries => entries.Upsert(docs)));
+            Retry(() => _db.Run(entries =>
+            {
+                _packs.Changed(docs.Select(d => d["_id"].AsString));
+                return entries.Upsert(docs);
+            }));
         }
 
         /// <summary>Removes at most <see cref="PurgeBatch"/> expired entries, oldest expiry first; returns how many went.</summary>
@@ -459,19 +502,37 @@ namespace TwatCache.Engines
             foreach (var doc in entries.Find(Purgeable(now), 0, PurgeBatch)) ids.Add(doc["_id"]);
             foreach (var id in ids)
             {
-                if (entries.Delete(id)) removed++;
+                if (Delete(entries, id.AsString)) removed++;
             }
             return removed;
         }));
 
         /// <inheritdoc />
-        public bool Remove(string key) => Retry(() => _db.Run(entries => entries.Delete(key)));
+        public bool Remove(string key) => Retry(() => _db.Run(entries => Delete(entries, key)));
+
+        // Every removal of one entry goes through here. The pack goes first: a process killed between the two
+        // steps must leave no pack that still holds the entry.
+        private bool Delete(ILiteCollection<BsonDocument> entries, string key)
+        {
+            _packs.Changed(key);
+            return entries.Delete(key);
+        }
 
         /// <inheritdoc />
-        public int Clear() => Retry(() => _db.Run(entries => entries.DeleteAll()));
+        public int Clear() => Retry(() => _db.Run(entries =>
+        {
+            _packs.RemoveAll();
+            return entries.DeleteAll();
+        }));
 
         /// <inheritdoc />
-        public int RemoveExpired(DateTimeOffset now) => Retry(() => _db.Run(entries => entries.DeleteMany(Purgeable(now))));
+        public int RemoveExpired(DateTimeOffset now) => Retry(() => _db.Run(entries =>
+        {
+            var purgeable = Purgeable(now);
+            if (!entries.Exists(purgeable)) return 0;
+            _packs.RemoveAll();
+            return entries.DeleteMany(purgeable);
+        }));
 
         // Expired and past fail-safe retention. Documents written before retention existed have no "stale"
         // field; null sorts below every number in BSON, so they purge as soon as they expire.
