@@ -40,7 +40,7 @@ public sealed class FamilyPackTests : IDisposable
         var e = At(KeyOf(i), BitConverter.GetBytes(i * 31).Concat(new byte[i % 5]).ToArray());
         e.Hits = i % 3;
         if (i % 4 == 1) e.Expires = _t0 + TimeSpan.FromHours(1 + i % 7);
-        if (i % 6 == 2) { e.Sliding = TimeSpan.FromMinutes(30); e.Expires = _t0 + TimeSpan.FromMinutes(30); }
+        if (i % 6 == 2) e.Expires = _t0 + TimeSpan.FromMinutes(30);
         if (i % 8 == 3) { e.Expires = _t0 + TimeSpan.FromHours(2); e.StaleUntil = _t0 + TimeSpan.FromDays(1); }
         if (i % 10 == 4) e.AbsoluteExpires = _t0 + TimeSpan.FromDays(3);
         e.Tags = i % 9 == 0 ? new[] { "nine" } : Array.Empty<string>();
@@ -101,6 +101,31 @@ public sealed class FamilyPackTests : IDisposable
         small.ReadFamily(Family, _t0, long.MaxValue);
         Assert.Equal(0, small.PackWrites);
         Assert.Equal(0, small.PackReads);
+    }
+
+    [Fact]
+    public void A_family_with_a_sliding_entry_gets_no_pack()
+    {
+        // Each read of a sliding entry is written back, which would end the pack every time.
+        var sliding = At(KeyOf(3), new byte[] { 3 });
+        sliding.Sliding = TimeSpan.FromDays(1);
+        sliding.Expires = _t0 + TimeSpan.FromDays(1);
+        _engine.Set(sliding);
+        Read();
+        Read();
+        Assert.Equal(0, _engine.PackWrites);
+        Assert.Equal(0, _engine.PackReads);
+    }
+
+    [Fact]
+    public void Recorded_reads_end_the_pack_so_the_next_is_written_with_their_access_times()
+    {
+        ReadTwice();
+        var week = _t0 + TimeSpan.FromDays(8);   // past the read-ahead's weekly write-back
+        Assert.True(_engine.ReadNeedsRecording(Read(at: week).First(), week));
+        _engine.RecordReads(new[] { new KeyValuePair<string, DateTimeOffset>(KeyOf(0), week) });
+        AssertNextReadIsFromEntries(read => Assert.Equal(week, read.Single(e => e.Key == KeyOf(0)).LastAccess));
+        Assert.False(_engine.ReadNeedsRecording(Read(at: week).Single(e => e.Key == KeyOf(0)), week));
     }
 
     [Fact]

@@ -19,9 +19,10 @@ namespace TwatCache.Engines
     /// a removal) adds one to it and deletes its pack in the same session operation (<see cref="Changed(string)"/>);
     /// removals by a predicate delete every pack and record (<see cref="RemoveAll"/>). So a pack that exists is
     /// current. A pack is written from a read of the entries that began after the record existed
-    /// (<see cref="Begin"/>), and only if the generation did not move during that read. Reads that only refresh
-    /// access times or hit counts change nothing here: a pack's copy of them is older, which can only make an
-    /// entry look expired early (then it is a point read).
+    /// (<see cref="Begin"/>), and only if the generation did not move during that read. A point read that refreshes
+    /// an access time changes nothing here: a pack's copy of it is older, which can only make an entry look
+    /// expired early (then it is a point read) or its read worth recording; recorded reads end the pack, so the
+    /// next one is written with them.
     /// </para>
     /// <para>
     /// Builds before packs kept entries in another collection and never touch this one, so no writer that

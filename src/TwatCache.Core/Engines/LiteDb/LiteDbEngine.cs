@@ -292,7 +292,8 @@ namespace TwatCache.Engines
                 var page = Retry(() => _db.Run(entries =>
                 {
                     var read = ReadFamilyPage(entries, prefix, after);
-                    // A family of more than a page gets a pack, written from this read if nothing changes meanwhile.
+                    // A family of more than a page gets a pack, written from this read if nothing changes meanwhile
+                    // (and if no entry slides: each read of those writes the entry back, which ends the pack).
                     if (after == null && read.Count == FamilyPage) began = _packs.Begin(prefix);
                     return read;
                 }));
@@ -306,7 +307,7 @@ namespace TwatCache.Engines
                 if (page.Count < FamilyPage) break;
                 after = page[page.Count - 1].Key;
             }
-            if (began.HasValue)
+            if (began.HasValue && !found.Any(e => e.Sliding.HasValue))
             {
                 try
                 {
@@ -386,6 +387,9 @@ namespace TwatCache.Engines
                 if (!entry.IsExpiredAt(read.Value) && Touch(entry, read.Value)) touched.Add((doc, entry, read.Value));
             }
             if (touched.Count == 0) return 0;
+            // A pack keeps the access times it was written with: left in place, it would send every later
+            // pipeline's reads here again. Written again from these documents, it starts fresh.
+            _packs.Changed(touched.Select(t => t.Entry.Key));
             long sequence = Sequence.Reserve(touched.Count);
             foreach (var t in touched) WriteAccess(t.Doc, t.Entry, t.At, sequence++);
             return entries.Update(touched.Select(t => t.Doc));
