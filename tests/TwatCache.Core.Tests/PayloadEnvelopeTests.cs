@@ -72,4 +72,21 @@ public class PayloadEnvelopeTests
         Assert.False(PayloadEnvelope.TryOpen(signed, Key, out _, out _, out var why, "key-b"));
         Assert.Equal("HMAC mismatch", why);
     }
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("b3dde1660000720bc0ab907a2c0d1026", 359)]
+    [InlineData("clé ünïcode", 5000)]
+    public void The_hmac_is_the_documented_one_so_stores_written_by_earlier_builds_still_verify(string entryKey, int bodyLength)
+    {
+        // The MAC covers the entry key's UTF-8 length (int32, little endian) and bytes, the header, then the body:
+        // computed here independently of the envelope's own code.
+        var body = Enumerable.Range(0, bodyLength).Select(i => (byte)(i * 7)).ToArray();
+        var sealedBytes = PayloadEnvelope.Seal(body, 2, -1, Key, entryKey);
+        var keyBytes = System.Text.Encoding.UTF8.GetBytes(entryKey);
+        var input = BitConverter.GetBytes(keyBytes.Length).Concat(keyBytes).Concat(sealedBytes[..24]).Concat(sealedBytes[56..]).ToArray();
+        Assert.Equal(System.Security.Cryptography.HMACSHA256.HashData(Key, input), sealedBytes[24..56]);
+        Assert.True(PayloadEnvelope.TryOpen(sealedBytes, Key, out _, out var opened, out _, entryKey));
+        Assert.Equal(body, opened);
+    }
 }

@@ -27,6 +27,7 @@ namespace TwatCache.Contexts
         private readonly Func<bool> _isDisposed;
         private readonly bool _recordMemoryHits;
         private readonly List<string> _pendingWarnings = new List<string>();
+        private int _pendingCount;
         private int _fellBack;
         // Memory over Redis: tells other processes what changed and hears what they changed.
         private readonly RedisBackplane? _backplane;
@@ -77,9 +78,11 @@ namespace TwatCache.Contexts
         /// <summary>Takes the warnings raised since the last call; each is returned once.</summary>
         public IReadOnlyList<string> DrainWarnings()
         {
+            if (Volatile.Read(ref _pendingCount) == 0) return Array.Empty<string>(); // every lookup asks; warnings are rare
             lock (_pendingWarnings)
             {
                 if (_pendingWarnings.Count == 0) return Array.Empty<string>();
+                Volatile.Write(ref _pendingCount, 0);
                 var taken = _pendingWarnings.ToArray();
                 _pendingWarnings.Clear();
                 return taken;
@@ -211,7 +214,10 @@ namespace TwatCache.Contexts
             if (memory == null || _store == null) return;
             memory.Clear();
             lock (_pendingWarnings)
+            {
                 _pendingWarnings.Add($"Context '{_name}': the Redis invalidation channel was lost and is back; the memory layer was cleared, since changes other hosts made meanwhile are unknown.");
+                Volatile.Write(ref _pendingCount, _pendingWarnings.Count);
+            }
         }
 
         private static string[] KeysOf(IReadOnlyList<CacheEntry> entries)
@@ -410,6 +416,7 @@ namespace TwatCache.Contexts
                 _traceStore = false;
                 Interlocked.Exchange(ref _fellBack, 1);
                 _pendingWarnings.Add($"Context '{_name}': the {failed.Name} store failed ({ex.GetType().Name}: {ex.Message}); using memory only from now on.");
+                Volatile.Write(ref _pendingCount, _pendingWarnings.Count);
             }
             Telemetry.FellBack();
             // Shared engines belong to their SharedStores; the other contexts meet the failure themselves.
