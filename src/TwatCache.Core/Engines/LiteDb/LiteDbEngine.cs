@@ -19,7 +19,9 @@ namespace TwatCache.Engines
     /// avoid LiteDB's local-time conversion of dates). Expiry and tags are indexed.
     /// A busy file is retried with backoff; expired entries are purged a few at a time as writes go by;
     /// freed pages are reused by LiteDB, so a store under churn stays near the size of its live set.
-    /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>.
+    /// Per-key cross-process locks are lock files in <c>&lt;file&gt;.locks/</c>. A key family of more than one
+    /// page of <see cref="ReadFamily"/> also gets a packed copy (<see cref="FamilyPacks"/>) that every change of
+    /// one of its entries deletes, so each write or removal below tells the packs first.
     /// </summary>
     internal sealed class LiteDbEngine : ICacheEngine, ICrossProcessLocking, IBatchWritable, IAccessRecorder, IFamilyReader
     {
@@ -274,10 +276,11 @@ namespace TwatCache.Engines
 
         /// <inheritdoc />
         /// <remarks>
-        /// A range scan of the primary index (block keys begin with their family), in pages of
-        /// <see cref="FamilyPage"/> documents, each its own operation: between two pages a process waiting for
-        /// the file gets it (see <see cref="LeasedDatabase.MaxHold"/>), so a large family never holds the lease
-        /// for the whole read.
+        /// The family's pack when it has a current one (<see cref="FamilyPacks.TryRead"/>); otherwise a range scan
+        /// of the primary index (block keys begin with their family), in pages of <see cref="FamilyPage"/>
+        /// documents, each its own operation: between two pages a process waiting for the file gets it (see
+        /// <see cref="LeasedDatabase.MaxHold"/>), so a large family never holds the lease for the whole read. A
+        /// scan of more than one page then writes the family's pack for the next read.
         /// </remarks>
         public IReadOnlyList<CacheEntry> ReadFamily(string prefix, DateTimeOffset now, long byteBudget)
         {
