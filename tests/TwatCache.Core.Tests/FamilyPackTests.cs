@@ -226,6 +226,26 @@ public sealed class FamilyPackTests : IDisposable
     }
 
     [Fact]
+    public void A_pack_with_a_damaged_chunk_is_not_used()
+    {
+        ReadTwice();
+        var locks = _dir.File("packs.tcdb") + ".locks";
+        using (var db = new LeasedDatabase(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, locks))
+        {
+            db.Run(_ =>
+            {
+                var chunks = db.Collection(FamilyPacks.ChunksCollection);
+                var first = chunks.FindAll().OrderBy(d => d["_id"].AsString, StringComparer.Ordinal).First();
+                var data = first["data"].AsBinary;
+                data[data.Length / 2] ^= 0x20;   // one flipped bit, somewhere in an entry
+                first["data"] = data;
+                return chunks.Update(first);
+            });
+        }
+        AssertNextReadIsFromEntries(read => Assert.Equal(_count, read.Count));
+    }
+
+    [Fact]
     public void Entries_of_builds_before_packs_are_left_out_and_their_collection_dropped()
     {
         var file = _dir.File("earlier.tcdb");
