@@ -209,6 +209,22 @@ public sealed class FamilyPackTests : IDisposable
     }
 
     [Fact]
+    public void A_read_from_before_a_clear_writes_no_pack_even_once_the_family_is_back()
+    {
+        // Clear drops every family record; a record made again later must not look like the one a read began at.
+        var locks = _dir.File("packs.tcdb") + ".locks";
+        using var db = new LeasedDatabase(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, locks);
+        var packs = new FamilyPacks(db);
+        long began = db.Run(_ => packs.Begin(Family));
+        var beforeClear = Read().ToList();
+        _engine.Clear();
+        _engine.SetMany(Enumerable.Range(0, _count).Select(i => At(KeyOf(i), new byte[] { 42 })).ToList());
+        ReadTwice();   // the family's record is made again, and a pack of the new entries written
+        Assert.False(packs.TryWrite(Family, began, beforeClear));
+        Assert.All(Read(), e => Assert.Equal(new byte[] { 42 }, e.Payload));
+    }
+
+    [Fact]
     public void A_pack_with_a_chunk_missing_is_not_used()
     {
         ReadTwice();

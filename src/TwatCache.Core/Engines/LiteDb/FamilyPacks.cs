@@ -16,10 +16,11 @@ namespace TwatCache.Engines
     /// <para>
     /// The rule that keeps it sound: every family that has, or is getting, a pack has a record in
     /// <see cref="RecordsCollection"/> with a generation, and every change of an entry of that family (a write,
-    /// a removal) adds one to it and deletes its pack in the same session operation (<see cref="Changed(string)"/>);
+    /// a removal) gives it a new one and deletes its pack in the same session operation (<see cref="Changed(string)"/>);
     /// removals by a predicate delete every pack and record (<see cref="RemoveAll"/>). So a pack that exists is
     /// current. A pack is written from a read of the entries that began after the record existed
-    /// (<see cref="Begin"/>), and only if the generation did not move during that read. A point read that refreshes
+    /// (<see cref="Begin"/>), and only if the generation did not change during that read. Generations are random, not
+    /// counted: a record deleted and made again never repeats the generation a read began at. A point read that refreshes
     /// an access time changes nothing here: a pack's copy of it is older, which can only make an entry look
     /// expired early (then it is a point read) or its read worth recording; recorded reads end the pack, so the
     /// next one is written with them.
@@ -93,7 +94,7 @@ namespace TwatCache.Engines
             if (record == null) return;
             _db.InTransaction(() =>
             {
-                record["gen"] = record["gen"].AsInt64 + 1;
+                record["gen"] = NewGeneration();
                 DeletePack(record);
                 records.Update(record);
             });
@@ -108,8 +109,9 @@ namespace TwatCache.Engines
             var records = _db.Collection(RecordsCollection);
             var record = records.FindById(family);
             if (record != null) return record["gen"].AsInt64;
-            records.Insert(new BsonDocument { ["_id"] = family, ["gen"] = 0L });
-            return 0L;
+            long generation = NewGeneration();
+            records.Insert(new BsonDocument { ["_id"] = family, ["gen"] = generation });
+            return generation;
         }
 
         /// <summary>
@@ -208,12 +210,21 @@ namespace TwatCache.Engines
 
         private static long Checksum(byte[] chunk) => unchecked((long)System.IO.Hashing.XxHash64.HashToUInt64(chunk));
 
-        private static string NewBuildId()
+        private static readonly RandomNumberGenerator Random = RandomNumberGenerator.Create(); // thread-safe
+
+        private static byte[] RandomBytes()
         {
             var bytes = new byte[8];
-            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            Random.GetBytes(bytes);
+            return bytes;
+        }
+
+        private static long NewGeneration() => BitConverter.ToInt64(RandomBytes(), 0);
+
+        private static string NewBuildId()
+        {
             var sb = new StringBuilder(16);
-            foreach (var b in bytes) sb.Append(b.ToString("x2"));
+            foreach (var b in RandomBytes()) sb.Append(b.ToString("x2"));
             return sb.ToString();
         }
 
