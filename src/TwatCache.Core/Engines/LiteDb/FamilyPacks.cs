@@ -9,9 +9,9 @@ using LiteDB;
 namespace TwatCache.Engines
 {
     /// <summary>
-    /// Packed copies of large key families in a LiteDB store, so that a pipeline's family read costs a few
-    /// dozen large documents instead of one LiteDB document per entry (LiteDB's per-document read was most of a
-    /// 100,000-hit pipeline). A pack is only ever a copy: entries stay the source of truth, and a pack is used
+    /// Packed copies of large key families in a LiteDB store, so that a pipeline's family read costs one large
+    /// document per hundred-odd entries instead of one LiteDB document per entry (LiteDB's per-document read was
+    /// most of a 100,000-hit pipeline). A pack is only ever a copy: entries stay the source of truth, and a pack is used
     /// only while it still matches them.
     /// <para>
     /// The rule that keeps it sound: every family that has, or is getting, a pack has a record in
@@ -45,6 +45,9 @@ namespace TwatCache.Engines
 
         /// <summary>Chunks read per session operation: between two, a process waiting for the file gets it.</summary>
         public const int ChunksPerOperation = 16;
+
+        /// <summary>The layout of a chunk (<see cref="Encode"/>); a pack of another layout is not read.</summary>
+        public const int Layout = 1;
 
         private readonly LeasedDatabase _db;
 
@@ -136,6 +139,7 @@ namespace TwatCache.Engines
                     _db.Collection(ChunksCollection).InsertBulk(docs);
                     record["build"] = build;
                     record["chunks"] = chunks.Count;
+                    record["layout"] = Layout;
                     records.Update(record);
                 });
                 return true;
@@ -153,6 +157,7 @@ namespace TwatCache.Engines
             for (int i = 0; i < record["chunks"].AsInt32; i++) store.Delete(ChunkId(record["_id"].AsString, build, i));
             record.Remove("build");
             record.Remove("chunks");
+            record.Remove("layout");
         }
 
         /// <summary>
@@ -165,7 +170,8 @@ namespace TwatCache.Engines
             var (build, count) = _db.Run<(string? Build, int Count)>(_ =>
             {
                 var record = _db.Collection(RecordsCollection).FindById(family);
-                return record != null && record["build"].IsString ? (record["build"].AsString, record["chunks"].AsInt32) : (null, 0);
+                bool readable = record != null && record["build"].IsString && record["layout"].IsInt32 && record["layout"].AsInt32 == Layout;
+                return readable ? (record!["build"].AsString, record["chunks"].AsInt32) : (null, 0);
             });
             if (build == null) return null;
             var found = new List<CacheEntry>();
