@@ -77,6 +77,9 @@ public class PayloadEnvelopeTests
     [InlineData("", 0)]
     [InlineData("b3dde1660000720bc0ab907a2c0d1026", 359)]
     [InlineData("clé ünïcode", 5000)]
+    [InlineData("b3dde1660000720bc0ab907a2c0d1026", 16 * 1024 - 60)]   // 4 + 32 + 24 + body = 16 KiB: the largest hashed from one buffer
+    [InlineData("b3dde1660000720bc0ab907a2c0d1026", 16 * 1024 - 59)]   // the smallest hashed in place
+    [InlineData("b3dde1660000720bc0ab907a2c0d1026", 200_000)]
     public void The_hmac_is_the_documented_one_so_stores_written_by_earlier_builds_still_verify(string entryKey, int bodyLength)
     {
         // The MAC covers the entry key's UTF-8 length (int32, little endian) and bytes, the header, then the body:
