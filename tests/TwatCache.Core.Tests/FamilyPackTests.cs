@@ -69,6 +69,17 @@ public sealed class FamilyPackTests : IDisposable
         return fromPack;
     }
 
+    // A session of its own on the store file, as another process has (the lease keeps the two apart).
+    private LeasedDatabase OtherSession()
+        => new(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, _dir.File("packs.tcdb") + ".locks");
+
+    // Changes the packs' chunks behind the engine's back, as a damaged file or another process would.
+    private void ChangeChunks(Func<LiteDB.ILiteCollection<LiteDB.BsonDocument>, bool> change)
+    {
+        using var db = OtherSession();
+        db.Run(_ => change(db.Collection(FamilyPacks.ChunksCollection)));
+    }
+
     private void AssertNextReadIsFromEntries(Action<IReadOnlyList<CacheEntry>> check)
     {
         long reads = _engine.PackReads;
@@ -197,8 +208,7 @@ public sealed class FamilyPackTests : IDisposable
     {
         // The engine's read of the first page records where it began; a change lands before the pack is written.
         using var other = new LiteDbEngine(_dir.File("packs.tcdb"));
-        var locks = _dir.File("packs.tcdb") + ".locks";
-        using var db = new LeasedDatabase(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, locks);
+        using var db = OtherSession();
         var packs = new FamilyPacks(db);
         long began = db.Run(_ => packs.Begin(Family));
         var read = Read(other).ToList();   // writes a pack of its own (its read began after ours)
@@ -212,8 +222,7 @@ public sealed class FamilyPackTests : IDisposable
     public void A_read_from_before_a_clear_writes_no_pack_even_once_the_family_is_back()
     {
         // Clear drops every family record; a record made again later must not look like the one a read began at.
-        var locks = _dir.File("packs.tcdb") + ".locks";
-        using var db = new LeasedDatabase(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, locks);
+        using var db = OtherSession();
         var packs = new FamilyPacks(db);
         long began = db.Run(_ => packs.Begin(Family));
         var beforeClear = Read().ToList();
@@ -228,16 +237,7 @@ public sealed class FamilyPackTests : IDisposable
     public void A_pack_with_a_chunk_missing_is_not_used()
     {
         ReadTwice();
-        var locks = _dir.File("packs.tcdb") + ".locks";
-        using (var db = new LeasedDatabase(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, locks))
-        {
-            db.Run(_ =>
-            {
-                var chunks = db.Collection(FamilyPacks.ChunksCollection);
-                var last = chunks.FindAll().Select(d => d["_id"].AsString).OrderBy(s => s, StringComparer.Ordinal).Last();
-                return chunks.Delete(last);
-            });
-        }
+        ChangeChunks(chunks => chunks.Delete(chunks.FindAll().Select(d => d["_id"].AsString).OrderBy(s => s, StringComparer.Ordinal).Last()));
         AssertNextReadIsFromEntries(read => Assert.Equal(_count, read.Count));
     }
 
@@ -245,19 +245,14 @@ public sealed class FamilyPackTests : IDisposable
     public void A_pack_with_a_damaged_chunk_is_not_used()
     {
         ReadTwice();
-        var locks = _dir.File("packs.tcdb") + ".locks";
-        using (var db = new LeasedDatabase(Path.GetFullPath(_dir.File("packs.tcdb")), LiteDbEngine.CollectionName, locks))
+        ChangeChunks(chunks =>
         {
-            db.Run(_ =>
-            {
-                var chunks = db.Collection(FamilyPacks.ChunksCollection);
-                var first = chunks.FindAll().OrderBy(d => d["_id"].AsString, StringComparer.Ordinal).First();
-                var data = first["data"].AsBinary;
-                data[data.Length / 2] ^= 0x20;   // one flipped bit, somewhere in an entry
-                first["data"] = data;
-                return chunks.Update(first);
-            });
-        }
+            var first = chunks.FindAll().OrderBy(d => d["_id"].AsString, StringComparer.Ordinal).First();
+            var data = first["data"].AsBinary;
+            data[data.Length / 2] ^= 0x20;   // one flipped bit, somewhere in an entry
+            first["data"] = data;
+            return chunks.Update(first);
+        });
         AssertNextReadIsFromEntries(read => Assert.Equal(_count, read.Count));
     }
 

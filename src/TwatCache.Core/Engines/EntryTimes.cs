@@ -22,6 +22,12 @@ namespace TwatCache.Engines
         /// <summary>Reads <see cref="ExpiryTicks"/>.</summary>
         public static DateTimeOffset? ExpiryFromTicks(long ticks) => ticks == NeverTicks ? (DateTimeOffset?)null : At(ticks);
 
+        /// <summary>A sliding window as stored: its ticks, 0 for none.</summary>
+        public static long WindowTicks(TimeSpan? window) => window?.Ticks ?? 0L;
+
+        /// <summary>Reads <see cref="WindowTicks"/>.</summary>
+        public static TimeSpan? WindowFromTicks(long ticks) => ticks == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(ticks);
+
         /// <summary>Any other optional time: 0 for none.</summary>
         public static long OptionalTicks(DateTimeOffset? time) => time?.UtcTicks ?? 0L;
 

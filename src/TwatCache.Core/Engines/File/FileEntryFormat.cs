@@ -51,7 +51,7 @@ namespace TwatCache.Engines
             w.Write(Magic);
             w.Write(e.Created.UtcTicks);
             w.Write(EntryTimes.ExpiryTicks(e.Expires));
-            w.Write(e.Sliding?.Ticks ?? 0L);
+            w.Write(EntryTimes.WindowTicks(e.Sliding));
             w.Write(e.Format);
             w.Write(e.SizeBytes);
             w.Write(e.Label ?? string.Empty);
@@ -93,7 +93,7 @@ namespace TwatCache.Engines
             {
                 Created = EntryTimes.At(created),
                 Expires = EntryTimes.ExpiryFromTicks(expires),
-                Sliding = sliding == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(sliding),
+                Sliding = EntryTimes.WindowFromTicks(sliding),
                 Format = r.ReadInt32(),
                 SizeBytes = r.ReadInt64(),
                 Label = r.ReadString(),

@@ -247,7 +247,7 @@ namespace TwatCache.Engines
                 w.Write(e.Format);
                 w.Write(e.Created.UtcTicks);
                 w.Write(EntryTimes.ExpiryTicks(e.Expires));
-                w.Write(e.Sliding?.Ticks ?? 0L);
+                w.Write(EntryTimes.WindowTicks(e.Sliding));
                 w.Write(e.LastAccess.UtcTicks);
                 w.Write(e.Hits);
                 w.Write(e.SizeBytes);
@@ -287,8 +287,7 @@ namespace TwatCache.Engines
                         Created = EntryTimes.At(r.ReadInt64()),
                         Expires = EntryTimes.ExpiryFromTicks(r.ReadInt64()),
                     };
-                    long sliding = r.ReadInt64();
-                    entry.Sliding = sliding == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(sliding);
+                    entry.Sliding = EntryTimes.WindowFromTicks(r.ReadInt64());
                     entry.LastAccess = EntryTimes.At(r.ReadInt64());
                     entry.Hits = r.ReadInt64();
                     entry.SizeBytes = r.ReadInt64();
@@ -298,10 +297,7 @@ namespace TwatCache.Engines
                     entry.AccessSequence = r.ReadInt64();
                     int length = r.ReadInt32();
                     if (length < 0 || length > stream.Length - stream.Position) return false;
-                    entry.Payload = r.ReadBytes(length);
-                    entry.Label = null;
-                    entry.KeyParts = null;
-                    entry.Tags = Array.Empty<string>();
+                    entry.Payload = r.ReadBytes(length); // no label, tags or key parts: what ReadFamily keeps
                     if (entry.IsExpiredAt(now)) continue; // a point read deals with it, as with a read of the entries
                     bytes += length;
                     if (bytes > byteBudget)

@@ -96,34 +96,37 @@ namespace TwatCache.Engines
         /// Another collection of the open file, for an operation that <see cref="Run{T}"/> is running (the caller
         /// holds the session: no other process or thread has the file meanwhile).
         /// </summary>
-        public ILiteCollection<BsonDocument> Collection(string name)
+        public ILiteCollection<BsonDocument> Collection(string name) => InOperation().GetCollection(name);
+
+        // The open file, for calls that only an operation in progress may make.
+        private LiteDatabase InOperation()
         {
-            if (_db == null || !Monitor.IsEntered(_gate)) throw new InvalidOperationException("A collection is only used inside a session's operation.");
-            return _db.GetCollection(name);
+            if (_db == null || !Monitor.IsEntered(_gate)) throw new InvalidOperationException("This is only done inside a session's operation.");
+            return _db;
         }
 
         /// <summary>Runs <paramref name="writes"/> as one LiteDB transaction, inside an operation (rolled back if it throws).</summary>
         public void InTransaction(Action writes)
         {
-            if (_db == null || !Monitor.IsEntered(_gate)) throw new InvalidOperationException("A transaction only runs inside a session's operation.");
-            _db.BeginTrans();
+            var db = InOperation();
+            db.BeginTrans();
             try
             {
                 writes();
             }
             catch
             {
-                _db.Rollback();
+                db.Rollback();
                 throw;
             }
-            _db.Commit();
+            db.Commit();
         }
 
         /// <summary>Drops the collection <paramref name="name"/> of the open file, inside an operation.</summary>
         public void DropCollection(string name)
         {
-            if (_db == null || !Monitor.IsEntered(_gate)) throw new InvalidOperationException("A collection is only dropped inside a session's operation.");
-            if (_db.CollectionExists(name)) _db.DropCollection(name);
+            var db = InOperation();
+            if (db.CollectionExists(name)) db.DropCollection(name);
         }
 
         /// <summary>Runs <paramref name="operation"/> and ends the session after it.</summary>
